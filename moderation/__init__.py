@@ -1,0 +1,41 @@
+"""The moderation desk: provenance of reposted articles, takedown requests, reviews, reports."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def instance_folder() -> Path:
+    """./instance, or the folder named by MODERATION_INSTANCE_PATH."""
+    configured = os.environ.get("MODERATION_INSTANCE_PATH")
+    return Path(configured).expanduser().resolve() if configured else Path.cwd() / "instance"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, database, sign-in, CSRF, pages and commands."""
+    from . import db, i18n
+    from .config import build_config
+    from .web import init_app as init_web
+
+    instance_path = Path((test_config or {}).get("INSTANCE_PATH") or instance_folder())
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.config.update(build_config(instance_path, test_config))
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=int(app.config["SESSION_HOURS"])),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=60 * 1024 * 1024,
+    )
+    db.init_app(app)
+    i18n.init_app(app)
+    init_web(app)
+    from .cli import init_app as init_cli
+
+    init_cli(app)
+    return app

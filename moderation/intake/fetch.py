@@ -1,0 +1,239 @@
+"""Fetching originals from the web: single pages and RSS/Atom feeds, politely and with limits."""
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import httpx
+from selectolax.lexbor import LexborHTMLParser
+
+from .encoding import decode_bytes
+from .html import extract_html_page
+from .page import ExtractedPage, IntakeError
+from .records import MAX_PAGE_BYTES
+from .urls import URLError, canonical_url
+
+USER_AGENT = "ModerationDesk/0.1 (+contact)"
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+MAX_REDIRECTS = 5
+# Seconds between two requests to one host: a desk checking a few originals, not a crawler.
+DEFAULT_DELAY = 2.0
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+    "text/xml", "application/feed+json", "application/json", "text/html",
+})
+
+
+class FetchError(IntakeError):
+    """A page or feed that could not be fetched; ``reason`` says why in plain words."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class HostThrottle:
+    """Keeps at least ``delay`` seconds between the starts of two requests to one host."""
+
+    def __init__(
+        self, delay: float = DEFAULT_DELAY, *, clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.delay = delay
+        self._clock, self._sleep = clock, sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str) -> None:
+        """Block until ``host`` may be asked again, and book the following turn."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next.get(host, now))
+            self._next[host] = start + self.delay
+        if start > now:
+            self._sleep(start - now)
+
+
+# Shared by every fetch that is not given its own throttle, so separate calls stay polite too.
+SHARED_THROTTLE = HostThrottle()
+
+
+@dataclass
+class FetchedPage:
+    """A fetched HTML page: the raw bytes kept, the decoded text, and its extraction."""
+
+    url: str
+    requested_url: str
+    status: int
+    content_type: str
+    content: bytes
+    text: str
+    encoding: str
+    page: ExtractedPage
+    redirects: list[str] = field(default_factory=list)
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def canonical_url(self) -> str:
+        """The page's own canonical link if it has one, else its final address, canonicalised."""
+        return self.page.canonical_url or canonical_url(self.url)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a feed: where the original is, and what the feed says about it."""
+
+    url: str
+    link: str
+    title: str | None
+    published_at: datetime | None
+    summary: str | None
+    entry_id: str | None
+    author: str | None
+
+
+@dataclass(frozen=True)
+class _Response:
+    url: str
+    status: int
+    content_type: str
+    charset: str | None
+    content: bytes
+    redirects: list[str]
+
+
+class Fetcher:
+    """An HTTP client for originals: honest user agent, timeouts, size and redirect limits."""
+
+    def __init__(
+        self, client: httpx.Client | None = None, *, user_agent: str = USER_AGENT,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT, max_bytes: int = MAX_PAGE_BYTES,
+        max_redirects: int = MAX_REDIRECTS, throttle: HostThrottle | None = None,
+    ) -> None:
+        self._own_client = client is None
+        self.client = client or httpx.Client()
+        self.user_agent, self.timeout = user_agent, timeout
+        self.max_bytes, self.max_redirects = max_bytes, max_redirects
+        self.throttle = throttle or SHARED_THROTTLE
+
+    def close(self) -> None:
+        """Close the HTTP client if this fetcher made it."""
+        if self._own_client:
+            self.client.close()
+
+    def __enter__(self) -> "Fetcher":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _check(self, url: str, original: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(original, f"{url!r} is not a web address (http or https)")
+        return parts.hostname
+
+    def _get(self, url: str, accepted: frozenset[str], what: str) -> _Response:
+        current, redirects = url.strip(), []
+        for _hop in range(self.max_redirects + 1):
+            self.throttle.wait(self._check(current, url))
+            try:
+                with self.client.stream(
+                    "GET", current, headers={"User-Agent": self.user_agent},
+                    follow_redirects=False, timeout=self.timeout,
+                ) as response:
+                    if response.is_redirect and response.headers.get("location"):
+                        current = urljoin(str(response.url), response.headers["location"])
+                        redirects.append(current)
+                        continue
+                    return self._read(url, response, accepted, what, redirects)
+            except httpx.TimeoutException:
+                raise FetchError(url, "the server did not answer in time") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(url, f"the server could not be reached ({exc})") from None
+        raise FetchError(url, f"more than {self.max_redirects} redirects; stopped following them")
+
+    def _read(
+        self, url: str, response: httpx.Response, accepted: frozenset[str], what: str,
+        redirects: list[str],
+    ) -> _Response:
+        if response.status_code >= 400:
+            raise FetchError(url, f"the server answered {response.status_code} {response.reason_phrase}")
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in accepted:
+            raise FetchError(url, f"not {what} (the server sent {content_type or 'no content type'})")
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(url, f"the response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte limit")
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise FetchError(url, f"the response is over the {self.max_bytes:,}-byte limit")
+        return _Response(
+            str(response.url), response.status_code, content_type, response.charset_encoding,
+            bytes(body), redirects,
+        )
+
+    def fetch_page(self, url: str) -> FetchedPage:
+        """Fetch one HTML page and extract it; raises FetchError with a reason."""
+        response = self._get(url, HTML_TYPES, "an HTML page")
+        decoded = decode_bytes(response.content, declared=response.charset)
+        page = extract_html_page(decoded.text, url=response.url)
+        if decoded.replaced:
+            page.warnings.append(f"some bytes were not valid {decoded.encoding} and were replaced")
+        return FetchedPage(
+            url=response.url, requested_url=url, status=response.status,
+            content_type=response.content_type, content=response.content, text=decoded.text,
+            encoding=decoded.encoding, page=page, redirects=response.redirects,
+        )
+
+    def fetch_feed(self, feed_url: str) -> list[FeedEntry]:
+        """Fetch an RSS or Atom feed and list its entries that link to a web page."""
+        response = self._get(feed_url, FEED_TYPES, "a feed")
+        parsed = feedparser.parse(
+            response.content,
+            response_headers={"content-type": response.content_type, "content-location": response.url},
+        )
+        if not parsed.get("version") and not parsed.entries:
+            raise FetchError(feed_url, "not an RSS or Atom feed (nothing in it could be read as one)")
+        return [entry for item in parsed.entries if (entry := _entry(item, response.url))]
+
+
+def _entry(item: dict, base: str) -> FeedEntry | None:
+    link = (item.get("link") or "").strip()
+    try:
+        url = canonical_url(link, base=base)
+    except URLError:
+        return None
+    stamp = item.get("published_parsed") or item.get("updated_parsed")
+    summary = item.get("summary")
+    if summary:
+        summary = " ".join((LexborHTMLParser(summary).text(separator=" ") or "").split()) or None
+    return FeedEntry(
+        url=url, link=link, title=(item.get("title") or "").strip() or None,
+        published_at=datetime(*stamp[:6], tzinfo=UTC) if stamp else None,
+        summary=summary, entry_id=item.get("id"), author=item.get("author"),
+    )
+
+
+def fetch_page(url: str, client: httpx.Client | Fetcher | None = None) -> FetchedPage:
+    """Fetch and extract one page; ``client`` may be an httpx.Client or a configured Fetcher."""
+    if isinstance(client, Fetcher):
+        return client.fetch_page(url)
+    with Fetcher(client) as fetcher:
+        return fetcher.fetch_page(url)
+
+
+def fetch_feed(feed_url: str, client: httpx.Client | Fetcher | None = None) -> list[FeedEntry]:
+    """Fetch a feed's entries; ``client`` may be an httpx.Client or a configured Fetcher."""
+    if isinstance(client, Fetcher):
+        return client.fetch_feed(feed_url)
+    with Fetcher(client) as fetcher:
+        return fetcher.fetch_feed(feed_url)

@@ -1,0 +1,25 @@
+"""All tables, importable from one place (Alembic reads SQLModel.metadata from here)."""
+
+from .articles import (
+    ARTICLE_STATUSES,
+    MATCH_KINDS,
+    Article,
+    Original,
+    Provenance,
+    Publisher,
+    PublisherDomain,
+    RawDocument,
+)
+from .audit import AuditEvent
+from .base import JSONType, UTCDateTime, utcnow
+from .cases import CASE_KINDS, CASE_STATUSES, DECISION_ACTIONS, OPEN_STATUSES, Case, Decision
+from .mail import CLASSIFICATIONS, JURISDICTIONS, NOTICE_KINDS, MailMessage, Notice, Reply
+from .users import ROLES, LoginAttempt, User
+
+__all__ = [
+    "ARTICLE_STATUSES", "CASE_KINDS", "CASE_STATUSES", "CLASSIFICATIONS", "DECISION_ACTIONS",
+    "JURISDICTIONS", "MATCH_KINDS", "NOTICE_KINDS", "OPEN_STATUSES", "ROLES",
+    "Article", "AuditEvent", "Case", "Decision", "JSONType", "LoginAttempt", "MailMessage",
+    "Notice", "Original", "Provenance", "Publisher", "PublisherDomain", "RawDocument", "Reply",
+    "UTCDateTime", "User", "utcnow",
+]

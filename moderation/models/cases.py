@@ -1,0 +1,63 @@
+"""Queue items and the decisions taken on them."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .base import UTCDateTime, utcnow
+
+CASE_STATUSES = (
+    "new", "open", "in_review", "needs_info", "resolved_removed", "resolved_kept",
+    "duplicate", "withdrawn", "counter_notice", "restored", "upheld",
+)
+OPEN_STATUSES = ("new", "open", "in_review", "needs_info", "counter_notice")
+CASE_KINDS = ("takedown", "review")
+DECISION_ACTIONS = ("remove", "keep", "partial")
+
+
+class Case(SQLModel, table=True):
+    """One queue item: a notice and its thread, or a review item raised by matching."""
+
+    __table_args__ = (
+        sa.Index("ix_case_status_due", "status", "due_at"),
+        sa.Index("ix_case_assignee_status", "assignee_id", "status"),
+        sa.Index("ix_case_created", "created_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="takedown", max_length=20, index=True)
+    status: str = Field(default="new", max_length=20)
+    assignee_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    priority: int = Field(default=0)
+    subject: str = Field(default="", max_length=1000)
+    claimant_name: str = Field(default="", max_length=500)
+    claimant_email: str | None = Field(default=None, max_length=254, index=True)
+    jurisdiction: str | None = Field(default=None, max_length=4)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the SLA clock was paused (needs_info, a put-back window); None while it runs.
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    duplicate_of_id: int | None = Field(default=None, foreign_key="case.id", ondelete="SET NULL")
+    # Optimistic locking: cases.py bumps it on every change; a stale form gets 409.
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Decision(SQLModel, table=True):
+    """What we decided for one target page of a case, with the statement of reasons."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    article_id: int | None = Field(
+        default=None, foreign_key="article.id", index=True, ondelete="SET NULL"
+    )
+    target_url: str = Field(max_length=2000)
+    action: str = Field(max_length=20)
+    reason_code: str = Field(max_length=60)
+    statement_of_reasons: str = Field(default="", sa_type=sa.Text)
+    automated: bool = Field(default=False)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    superseded: bool = Field(default=False)

@@ -1,0 +1,49 @@
+"""Web pages: sign-in and access rules shared by every blueprint."""
+
+from flask import Flask, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf import CSRFProtect
+from sqlmodel import select
+
+from ..db import get_session
+from ..models import User
+from . import account, admin, articles, auth, errors, health, originals, queue, reports
+from .filters import init_app as init_filters
+
+# Endpoints anyone may reach; everything else needs a signed-in, active user.
+PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static"}
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+@login_manager.user_loader
+def load_user(user_key: str) -> User | None:
+    """Find the user named by the cookie, if its session token is still current."""
+    user_id, _, token = user_key.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = get_session().exec(select(User).where(User.id == int(user_id))).first()
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def require_login():
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    app.before_request(require_login)
+    for module in (auth, queue, articles, originals, reports, admin, account, health):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+    init_filters(app)

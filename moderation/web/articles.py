@@ -1,0 +1,47 @@
+"""Our articles: list and detail."""
+
+from flask import Blueprint, abort, render_template, request
+from sqlmodel import func, or_, select
+
+from ..db import get_session
+from ..models import ARTICLE_STATUSES, Article, Original, Provenance, Publisher
+
+bp = Blueprint("articles", __name__, url_prefix="/articles")
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+def index():
+    session = get_session()
+    q = request.args.get("q", "").strip()[:200]
+    status = request.args.get("status", "")
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = select(Article)
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(Article.title.ilike(like), Article.url.ilike(like)))
+    if status in ARTICLE_STATUSES:
+        query = query.where(Article.status == status)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    articles = session.exec(
+        query.order_by(Article.published_at.desc(), Article.id.desc())
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return render_template(
+        "articles/index.html", articles=articles, q=q, status=status, page=page,
+        total=total, page_size=PAGE_SIZE, statuses=ARTICLE_STATUSES,
+    )
+
+
+@bp.route("/<int:article_id>")
+def detail(article_id: int):
+    session = get_session()
+    article = session.get(Article, article_id) or abort(404)
+    matches = session.exec(
+        select(Provenance, Original, Publisher)
+        .join(Original, Original.id == Provenance.original_id)
+        .outerjoin(Publisher, Publisher.id == Original.publisher_id)
+        .where(Provenance.article_id == article.id)
+        .order_by(Provenance.score.desc())
+    ).all()
+    return render_template("articles/detail.html", article=article, matches=matches)

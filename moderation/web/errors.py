@@ -1,0 +1,40 @@
+"""Friendly error pages: a clear message, never a traceback, nothing half-written."""
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from ..db import close_session
+
+log = logging.getLogger(__name__)
+PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
+
+
+def _render(code: int, message: str | None = None):
+    template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
+    return render_template(template, code=code, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, "csrf")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return _render(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def database_error(error):
+        close_session()
+        log.error("database unavailable: %s", str(error.orig).splitlines()[0] if error.orig else error)
+        return _render(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        close_session()
+        log.exception("unexpected error")
+        return _render(500)

@@ -1,0 +1,74 @@
+"""The route x role matrix: every route, for anonymous visitors, reviewers and admins.
+
+Adding a route without adding it here fails test_every_route_is_in_the_matrix.
+"""
+
+import pytest
+
+from .conftest import Auth, add_user
+
+LOGIN = 302  # anonymous visitors are sent to the sign-in page
+
+# endpoint: (method, path, {role: expected status})
+MATRIX = {
+    "auth.login": ("GET", "/login", {"anonymous": 200, "reviewer": 302, "admin": 302}),
+    "auth.logout": ("POST", "/logout", {"anonymous": 302, "reviewer": 302, "admin": 302}),
+    "health.healthz": ("GET", "/healthz", {"anonymous": 200, "reviewer": 200, "admin": 200}),
+    "queue.index": ("GET", "/", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "articles.index": ("GET", "/articles/", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "articles.detail": ("GET", "/articles/{article}",
+                        {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "originals.index": ("GET", "/originals/", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "originals.detail": ("GET", "/originals/{original}",
+                         {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "reports.index": ("GET", "/reports/", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "account.settings": ("GET", "/account/", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "admin.users": ("GET", "/admin/users", {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
+    "admin.update_user": ("POST", "/admin/users/{user}",
+                          {"anonymous": LOGIN, "reviewer": 403, "admin": 302}),
+    "admin.audit_log": ("GET", "/admin/audit", {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
+}
+ROLES = ("anonymous", "reviewer", "admin")
+
+
+@pytest.fixture
+def objects(app):
+    """One object of each kind, so detail pages have something to show."""
+    from moderation.db import transaction
+    from moderation.models import Article, Original
+
+    with app.app_context(), transaction() as session:
+        article = Article(url="https://uscntv.com/m/1.html", title="Matrix article",
+                          segments=[{"language": "en", "text": "Body"}])
+        original = Original(url="https://example.org/o/1", title="Matrix original", text="Body")
+        session.add_all([article, original])
+        session.flush()
+        return {"article": article.id, "original": original.id}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints == set(MATRIX)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_each_role(app, client, objects, endpoint, role):
+    method, path, expected = MATRIX[endpoint]
+    if role != "anonymous":
+        Auth(client, app).login(f"{role}@example.org", role)
+    user_id = add_user(app, "subject@example.org")
+    url = path.format(user=user_id, **objects)
+    response = client.open(url, method=method, data={f"u{user_id}-role": "reviewer"})
+    assert response.status_code == expected[role], f"{method} {url} as {role}"
+    if expected[role] == LOGIN and role == "anonymous" and endpoint not in ("auth.logout",):
+        assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("path", ["/articles/999999", "/originals/999999", "/no/such/page"])
+def test_unknown_objects_get_a_friendly_404(client, auth, path):
+    auth.login()
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"There is nothing at this address" in response.data
+    assert b"Traceback" not in response.data
