@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from sqlmodel import Session, func, or_, select
 
 from . import audit
@@ -42,7 +43,9 @@ def normalise_email(email: str) -> str:
 
 def validate_new_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            _("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
+        )
 
 
 def create_user(
@@ -51,12 +54,12 @@ def create_user(
     """Add a member of staff; the caller commits."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise AccountError(f"{email!r} is not an e-mail address.")
+        raise AccountError(_("%(email)s is not an e-mail address.", email=email))
     if role not in ROLES:
-        raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+        raise AccountError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     validate_new_password(password)
     if session.exec(select(User).where(User.email == email)).first():
-        raise AccountError(f"There is already an account for {email}.")
+        raise AccountError(_("There is already an account for %(email)s.", email=email))
     user = User(email=email, password_hash=hash_password(password), role=role)
     session.add(user)
     session.flush()
@@ -135,10 +138,10 @@ def update_user(
     """Change a user's role or active flag; the desk always keeps one active admin."""
     before = {"role": user.role, "active": user.active}
     if role is not None and role not in ROLES:
-        raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+        raise AccountError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     losing_admin = (role is not None and role != "admin") or active is False
     if user.role == "admin" and losing_admin and admins_left(session, user) == 0:
-        raise AccountError("The desk needs at least one active administrator.")
+        raise AccountError(_("The desk needs at least one active administrator."))
     if role is not None:
         user.role = role
     if active is not None:

@@ -1,31 +1,34 @@
-"""Language and time zone of the person reading a page."""
+"""Language and time zone of the person reading a page or running a command."""
 
-from flask import Flask, request
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import current_user
 
 LOCALES = ("zh_Hans", "en")
 # Each language named in itself, so anyone can find their own in the switch.
 LOCALE_NAMES = {"zh_Hans": "简体中文", "en": "English"}
+# Browser language tags and the interface language each one gets.
+_BROWSER_TAGS = {"zh-Hans": "zh_Hans", "zh-CN": "zh_Hans", "zh-SG": "zh_Hans", "zh": "zh_Hans",
+                 "en": "en"}
 
 
 def select_locale() -> str:
-    """The user's own choice, else the browser's preference, else the site default."""
-    from flask import current_app
-
-    user_locale = getattr(current_user, "locale", None) if current_user else None
-    if user_locale in LOCALES:
-        return user_locale
-    best = request.accept_languages.best_match(["zh-Hans", "zh-CN", "zh", "en"]) if request else None
-    if best:
-        return "en" if best == "en" else "zh_Hans"
+    """The user's own choice, else this browser session's, else Accept-Language, else the default."""
+    if has_request_context():
+        user_locale = getattr(current_user, "locale", None)
+        if user_locale in LOCALES:
+            return user_locale
+        if session.get("locale") in LOCALES:
+            return session["locale"]
+        best = request.accept_languages.best_match(list(_BROWSER_TAGS))
+        if best:
+            return _BROWSER_TAGS[best]
     return str(current_app.config["DEFAULT_LOCALE"])
 
 
 def select_timezone() -> str:
-    from flask import current_app
-
-    user_zone = getattr(current_user, "timezone", None) if current_user else None
+    """The user's own zone, else the desk's default display zone."""
+    user_zone = getattr(current_user, "timezone", None) if has_request_context() else None
     return user_zone or str(current_app.config["DEFAULT_TIMEZONE"])
 
 

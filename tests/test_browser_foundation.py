@@ -22,13 +22,13 @@ def test_sign_in_and_open_the_demo_article(app, live_server, page):  # noqa: F81
     assert "/login" in page.url
     page.fill("input[name=email]", "admin@example.org")
     page.fill("input[name=password]", "wrong password here")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.locator(".flash-error").inner_text() == (
         "The e-mail address or the password is not right."
     )
     page.fill("input[name=email]", "admin@example.org")
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(live_server.url + "/articles/")
     nav = page.locator("nav.mainnav a").all_inner_texts()
     assert nav == ["Queue", "Articles", "Originals", "Reports", "Admin"]

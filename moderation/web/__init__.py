@@ -11,7 +11,7 @@ from . import account, admin, articles, auth, errors, health, originals, queue, 
 from .filters import init_app as init_filters
 
 # Endpoints anyone may reach; everything else needs a signed-in, active user.
-PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "health.healthz", "static"}
 
 login_manager = LoginManager()
 csrf = CSRFProtect()

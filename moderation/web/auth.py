@@ -1,11 +1,21 @@
 """Signing in and out."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts
 from ..db import get_session
+from ..i18n import LOCALES
 from .forms import EmptyForm, LoginForm
 from .security import client_address, safe_next
 
@@ -21,20 +31,20 @@ def login():
     if request.method == "GET":
         form.next.data = target
     if form.validate_on_submit():
-        session = get_session()
+        db_session = get_session()
         throttle = accounts.Throttle(
             max_failures=int(current_app.config["LOGIN_MAX_FAILURES"]),
             window_seconds=int(current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"]),
         )
         try:
             user = accounts.authenticate(
-                session=session, email=form.email.data, password=form.password.data,
+                session=db_session, email=form.email.data, password=form.password.data,
                 address=client_address(), throttle=throttle,
             )
         except accounts.TooManyAttempts:
-            session.commit()
+            db_session.commit()
             return render_template("errors/429.html"), 429
-        session.commit()
+        db_session.commit()
         if user is not None:
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("queue.index")))
@@ -47,10 +57,26 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
-        session = get_session()
-        user = session.merge(current_user._get_current_object())
-        accounts.end_sessions(session=session, user=user)
-        session.commit()
+        db_session = get_session()
+        user = db_session.merge(current_user._get_current_object())
+        accounts.end_sessions(session=db_session, user=user)
+        db_session.commit()
         logout_user()
         flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language: for this browser, and for the user when signed in."""
+    form = EmptyForm()
+    choice = request.form.get("locale")
+    if form.validate_on_submit() and choice in LOCALES:
+        session["locale"] = choice
+        if current_user.is_authenticated and current_user.locale != choice:
+            db_session = get_session()
+            user = current_user._get_current_object()
+            user.locale = choice
+            db_session.add(user)
+            db_session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("queue.index")))
