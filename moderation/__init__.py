@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     init_web(app)
-    from .cli import init_app as init_cli
+    from .commands import init_app as init_cli
 
     init_cli(app)
     return app

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from moderation import audit
-from moderation.cli import prepare_first_run
+from moderation.commands.setup import prepare_first_run
 from moderation.db import get_engine, get_session, schema_exists
 from moderation.models import Article, AuditEvent, Original, User
 

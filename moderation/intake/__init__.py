@@ -19,6 +19,8 @@ Reading inputs
       (``"file"``): unique on one machine, not a web address, so ``canonical_url`` refuses it.
     - Limits: a page (file, JSONL line, fetched response) over ``MAX_PAGE_BYTES`` (10 MB) is
       refused unread; empty, white-space-only, binary and text-less inputs are errors too.
+    - A Record keeps the input as read in ``raw`` (bytes) and as decoded in ``raw_text``;
+      ``Record.from_fetched(fetched, publisher=None)`` makes one from a fetched page.
 
 Extraction (``ExtractedPage``: title, published_at, claimed_source, language, segments,
 body, canonical_url, publisher, original_title, warnings, removed, text_hash)
@@ -36,7 +38,8 @@ body, canonical_url, publisher, original_title, warnings, removed, text_hash)
       ``title`` and the page's ``original_title``; the segment text starts after it.
     - ``BoilerplateModel``: lines recurring across many of the site's pages (document
       frequency), learned with ``BoilerplateModel.learn(texts)`` or ``add(text)``, stored with
-      ``to_json()``/``from_json()``, and passed to the extractors as ``boilerplate=``.
+      ``to_json()``/``from_json()`` (a damaged file raises ``BoilerplateModelError``, also a
+      ValueError), and passed to the extractors and ``iter_records`` as ``boilerplate=``.
     - ``text_hash(text)`` / ``ExtractedPage.text_hash``: sha256 of the NFKC-folded,
       space-collapsed body: same hash means unchanged (skip), another means updated.
     - ``decode_bytes(data, declared=None) -> DecodedText``: BOM, declared charset, ``<meta>``
@@ -45,26 +48,31 @@ body, canonical_url, publisher, original_title, warnings, removed, text_hash)
 
 Fetching (``fetch_page(url, client=None)``, ``fetch_feed(feed_url, client=None)``, ``Fetcher``)
     httpx with timeouts, a size limit, at most 5 redirects, ``HostThrottle`` delay per host
-    (2 s by default, shared across calls), user agent ``ModerationDesk/0.1 (+contact)``; non-HTML
+    (2 s by default, shared across calls), user agent ``ModerationDesk/0.1 (+contact)`` (give
+    ``Fetcher(user_agent=...)`` the desk's real contact address in production); non-HTML
     (or non-feed) answers are refused. Failures raise ``FetchError`` (``reason`` in plain words).
+    ``Fetcher.page``/``Fetcher.feed`` are short names for its ``fetch_page``/``fetch_feed``;
+    ``parse_feed(content, url)`` reads feed bytes obtained some other way.
 
 Errors: ``IntakeError`` is the base of ``FetchError``; ``URLError`` (a ValueError) comes from
 ``canonical_url``. The extractors raise neither for any text they are given.
 """
 
-from .boilerplate import BoilerplateModel
+from .boilerplate import BoilerplateModel, BoilerplateModelError
 from .encoding import DecodedText, decode_bytes, looks_binary
-from .fetch import FeedEntry, FetchedPage, Fetcher, FetchError, HostThrottle, fetch_feed, fetch_page
+from .feeds import FeedEntry, parse_feed
+from .fetch import FetchedPage, Fetcher, FetchError, HostThrottle, fetch_feed, fetch_page
 from .html import extract_html_page
 from .languages import detect_language, split_segments
-from .page import ExtractedPage, IntakeError, Segment, normalise_text, text_hash
-from .records import MAX_PAGE_BYTES, Record, RecordError, iter_records
+from .page import MAX_PAGE_BYTES, ExtractedPage, IntakeError, Segment, normalise_text, text_hash
+from .records import Record, RecordError, iter_records
 from .textpage import extract_text_page
 from .urls import URLError, canonical_url, find_urls
 
 __all__ = [
     "MAX_PAGE_BYTES",
     "BoilerplateModel",
+    "BoilerplateModelError",
     "DecodedText",
     "ExtractedPage",
     "FeedEntry",
@@ -88,6 +96,7 @@ __all__ = [
     "iter_records",
     "looks_binary",
     "normalise_text",
+    "parse_feed",
     "split_segments",
     "text_hash",
 ]

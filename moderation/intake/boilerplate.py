@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .page import IntakeError
+
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 # Longer lines are article prose far more often than template text, and would bloat the model.
@@ -18,6 +20,10 @@ def line_key(line: str) -> str:
     """The form a line is counted under: NFKC, lower case, spaces collapsed, numbers as 0."""
     folded = unicodedata.normalize("NFKC", line).strip().lower()
     return _DIGITS.sub("0", _SPACE.sub(" ", folded))
+
+
+class BoilerplateModelError(IntakeError, ValueError):
+    """A stored boilerplate model that cannot be read."""
 
 
 @dataclass
@@ -36,9 +42,16 @@ class BoilerplateModel:
     warm_up: int = 20
 
     @classmethod
-    def learn(cls, texts: Iterable[str], **settings: float) -> "BoilerplateModel":
+    def learn(
+        cls,
+        texts: Iterable[str],
+        *,
+        min_pages: int = 5,
+        min_share: float = 0.05,
+        warm_up: int = 20,
+    ) -> "BoilerplateModel":
         """A model trained on ``texts`` (whole pages as text, one line per paragraph or item)."""
-        model = cls(**settings)  # type: ignore[arg-type]
+        model = cls(min_pages=min_pages, min_share=min_share, warm_up=warm_up)
         for text in texts:
             model.add(text)
         return model
@@ -84,16 +97,20 @@ class BoilerplateModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> "BoilerplateModel":
-        """Read a model written by ``to_dict``; raises ValueError for another format."""
-        if data.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unknown boilerplate model format {data.get('format')!r}")
-        return cls(
-            pages=int(data["pages"]),
-            counts=Counter({str(k): int(v) for k, v in data["counts"].items()}),
-            min_pages=int(data["min_pages"]),
-            min_share=float(data["min_share"]),
-            warm_up=int(data["warm_up"]),
-        )
+        """Read a model written by ``to_dict``; raises BoilerplateModelError if it cannot."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise BoilerplateModelError(f"unknown boilerplate model format {found!r}")
+        try:
+            return cls(
+                pages=int(data["pages"]),
+                counts=Counter({str(k): int(v) for k, v in data["counts"].items()}),
+                min_pages=int(data["min_pages"]),
+                min_share=float(data["min_share"]),
+                warm_up=int(data["warm_up"]),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BoilerplateModelError(f"damaged boilerplate model ({exc!r})") from None
 
     def to_json(self) -> str:
         """The model as a JSON string (human-readable: the lines themselves are the keys)."""
@@ -101,5 +118,9 @@ class BoilerplateModel:
 
     @classmethod
     def from_json(cls, text: str) -> "BoilerplateModel":
-        """Inverse of ``to_json``."""
-        return cls.from_dict(json.loads(text))
+        """Inverse of ``to_json``; raises BoilerplateModelError (a ValueError) if it cannot."""
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise BoilerplateModelError(f"the boilerplate model is not JSON ({exc})") from None
+        return cls.from_dict(data)

@@ -35,6 +35,8 @@ _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)
 # Control bytes that never appear in text (tab, newlines, form feed and escape excepted).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _SNIFF_BYTES = 4096
+# Detection looks at the start of a page only; that is plenty and keeps large pages fast.
+_DETECT_BYTES = 200_000
 _CJK_CODECS = ["gb18030", "big5", "cp932", "euc_jp", "euc_kr"]
 # The most frequent Chinese characters, simplified and traditional. Real text is full of
 # them; GBK read as Big5 (or the reverse) decodes to rare characters instead.
@@ -107,7 +109,7 @@ def _mostly_single_high_bytes(data: bytes) -> bool:
     Chinese and Japanese encodings put their non-ASCII bytes in runs instead. Statistical
     detection misreads the former as Shift-JIS, hence this check first.
     """
-    sample = data[:200_000]
+    sample = data[:_DETECT_BYTES]
     high = alone = 0
     for index, byte in enumerate(sample):
         if byte >= 0x80:
@@ -118,14 +120,16 @@ def _mostly_single_high_bytes(data: bytes) -> bool:
     return high > 0 and alone * 2 >= high
 
 
-def _chinese_encoding(sample: bytes) -> str | None:
+def _chinese_encoding(sample: bytes, truncated: bool) -> str | None:
     """gb18030 or big5hkscs, whichever reads ``sample`` as common Chinese; None if neither does."""
     scores = []
     for encoding in ("gb18030", "big5hkscs"):
-        # A cut multi-byte character at the end of the sample must not disqualify it.
-        text = sample.decode(encoding, errors="ignore") if len(sample) >= 200_000 else None
-        text = text if text is not None else _strict(sample, encoding)
-        hanzi = [char for char in text or "" if "\u4e00" <= char <= "\u9fff"]
+        try:
+            # A sample cut from a longer page may end inside a character: that alone is no fault.
+            text = sample.decode(encoding, errors="ignore" if truncated else "strict")
+        except UnicodeDecodeError:
+            continue
+        hanzi = [char for char in text if "\u4e00" <= char <= "\u9fff"]
         if hanzi:
             common = sum(char in _COMMON_HANZI for char in hanzi)
             scores.append((common / len(hanzi), encoding))
@@ -140,8 +144,8 @@ def _detect(data: bytes) -> str | None:
         for encoding in ("cp1252", "latin-1"):
             if _strict(data, encoding) is not None:
                 return encoding
-    sample = data[:200_000]
-    chinese = _chinese_encoding(sample)
+    sample = data[:_DETECT_BYTES]
+    chinese = _chinese_encoding(sample, truncated=len(data) > len(sample))
     if chinese:
         return chinese
     best = from_bytes(sample, cp_isolation=_CJK_CODECS).best() or from_bytes(sample).best()
@@ -151,12 +155,12 @@ def _detect(data: bytes) -> str | None:
 def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
     """Decode ``data``, trusting in turn a BOM, ``declared``, the page's own meta, UTF-8, detection.
 
-    Never raises on content: when nothing decodes cleanly the bytes are read as UTF-8 (or the
-    declared charset) with U+FFFD replacements, and ``replaced`` says so.
+    Never raises on content: when nothing decodes cleanly the bytes are read with the declared
+    charset (else the detected one, else UTF-8) and U+FFFD replacements, and ``replaced`` says so.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom):], encoding)
+            text = _strict(data[len(bom) :], encoding)
             if text is not None:
                 return DecodedText(text, encoding, method="bom")
     candidates = [

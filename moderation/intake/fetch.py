@@ -7,15 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
 import httpx
-from selectolax.lexbor import LexborHTMLParser
 
 from .encoding import decode_bytes
+from .feeds import FeedEntry, parse_feed
 from .html import extract_html_page
-from .page import ExtractedPage, IntakeError
-from .records import MAX_PAGE_BYTES
-from .urls import URLError, canonical_url
+from .page import MAX_PAGE_BYTES, ExtractedPage, IntakeError
+from .urls import canonical_url
 
 USER_AGENT = "ModerationDesk/0.1 (+contact)"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -23,10 +21,25 @@ MAX_REDIRECTS = 5
 # Seconds between two requests to one host: a desk checking a few originals, not a crawler.
 DEFAULT_DELAY = 2.0
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-FEED_TYPES = frozenset({
-    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-    "text/xml", "application/feed+json", "application/json", "text/html",
-})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/feed+json",
+        "application/json",
+        "text/html",
+    }
+)
+
+
+def _join(base: str, location: str) -> str:
+    try:
+        return urljoin(base, location)
+    except ValueError:  # a malformed Location header: _check refuses the empty result
+        return ""
 
 
 class FetchError(IntakeError):
@@ -42,7 +55,10 @@ class HostThrottle:
     """Keeps at least ``delay`` seconds between the starts of two requests to one host."""
 
     def __init__(
-        self, delay: float = DEFAULT_DELAY, *, clock: Callable[[], float] = time.monotonic,
+        self,
+        delay: float = DEFAULT_DELAY,
+        *,
+        clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.delay = delay
@@ -86,19 +102,6 @@ class FetchedPage:
 
 
 @dataclass(frozen=True)
-class FeedEntry:
-    """One item of a feed: where the original is, and what the feed says about it."""
-
-    url: str
-    link: str
-    title: str | None
-    published_at: datetime | None
-    summary: str | None
-    entry_id: str | None
-    author: str | None
-
-
-@dataclass(frozen=True)
 class _Response:
     url: str
     status: int
@@ -112,9 +115,14 @@ class Fetcher:
     """An HTTP client for originals: honest user agent, timeouts, size and redirect limits."""
 
     def __init__(
-        self, client: httpx.Client | None = None, *, user_agent: str = USER_AGENT,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT, max_bytes: int = MAX_PAGE_BYTES,
-        max_redirects: int = MAX_REDIRECTS, throttle: HostThrottle | None = None,
+        self,
+        client: httpx.Client | None = None,
+        *,
+        user_agent: str = USER_AGENT,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        max_bytes: int = MAX_PAGE_BYTES,
+        max_redirects: int = MAX_REDIRECTS,
+        throttle: HostThrottle | None = None,
     ) -> None:
         self._own_client = client is None
         self.client = client or httpx.Client()
@@ -134,7 +142,10 @@ class Fetcher:
         self.close()
 
     def _check(self, url: str, original: str) -> str:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(original, f"{url!r} is not a web address (http or https)")
         return parts.hostname
@@ -145,40 +156,58 @@ class Fetcher:
             self.throttle.wait(self._check(current, url))
             try:
                 with self.client.stream(
-                    "GET", current, headers={"User-Agent": self.user_agent},
-                    follow_redirects=False, timeout=self.timeout,
+                    "GET",
+                    current,
+                    headers={"User-Agent": self.user_agent},
+                    follow_redirects=False,
+                    timeout=self.timeout,
                 ) as response:
                     if response.is_redirect and response.headers.get("location"):
-                        current = urljoin(str(response.url), response.headers["location"])
+                        current = _join(str(response.url), response.headers["location"])
                         redirects.append(current)
                         continue
                     return self._read(url, response, accepted, what, redirects)
             except httpx.TimeoutException:
                 raise FetchError(url, "the server did not answer in time") from None
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError(url, f"the server could not be reached ({exc})") from None
         raise FetchError(url, f"more than {self.max_redirects} redirects; stopped following them")
 
     def _read(
-        self, url: str, response: httpx.Response, accepted: frozenset[str], what: str,
+        self,
+        url: str,
+        response: httpx.Response,
+        accepted: frozenset[str],
+        what: str,
         redirects: list[str],
     ) -> _Response:
         if response.status_code >= 400:
-            raise FetchError(url, f"the server answered {response.status_code} {response.reason_phrase}")
+            raise FetchError(
+                url, f"the server answered {response.status_code} {response.reason_phrase}"
+            )
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in accepted:
-            raise FetchError(url, f"not {what} (the server sent {content_type or 'no content type'})")
+            raise FetchError(
+                url, f"not {what} (the server sent {content_type or 'no content type'})"
+            )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(url, f"the response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte limit")
+            raise FetchError(
+                url,
+                f"the response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte limit",
+            )
         body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk
             if len(body) > self.max_bytes:
                 raise FetchError(url, f"the response is over the {self.max_bytes:,}-byte limit")
         return _Response(
-            str(response.url), response.status_code, content_type, response.charset_encoding,
-            bytes(body), redirects,
+            str(response.url),
+            response.status_code,
+            content_type,
+            response.charset_encoding,
+            bytes(body),
+            redirects,
         )
 
     def fetch_page(self, url: str) -> FetchedPage:
@@ -189,38 +218,30 @@ class Fetcher:
         if decoded.replaced:
             page.warnings.append(f"some bytes were not valid {decoded.encoding} and were replaced")
         return FetchedPage(
-            url=response.url, requested_url=url, status=response.status,
-            content_type=response.content_type, content=response.content, text=decoded.text,
-            encoding=decoded.encoding, page=page, redirects=response.redirects,
+            url=response.url,
+            requested_url=url,
+            status=response.status,
+            content_type=response.content_type,
+            content=response.content,
+            text=decoded.text,
+            encoding=decoded.encoding,
+            page=page,
+            redirects=response.redirects,
         )
 
     def fetch_feed(self, feed_url: str) -> list[FeedEntry]:
         """Fetch an RSS or Atom feed and list its entries that link to a web page."""
         response = self._get(feed_url, FEED_TYPES, "a feed")
-        parsed = feedparser.parse(
-            response.content,
-            response_headers={"content-type": response.content_type, "content-location": response.url},
-        )
-        if not parsed.get("version") and not parsed.entries:
-            raise FetchError(feed_url, "not an RSS or Atom feed (nothing in it could be read as one)")
-        return [entry for item in parsed.entries if (entry := _entry(item, response.url))]
+        entries = parse_feed(response.content, response.url, response.content_type)
+        if entries is None:
+            raise FetchError(
+                feed_url, "not an RSS or Atom feed (nothing in it could be read as one)"
+            )
+        return entries
 
-
-def _entry(item: dict, base: str) -> FeedEntry | None:
-    link = (item.get("link") or "").strip()
-    try:
-        url = canonical_url(link, base=base)
-    except URLError:
-        return None
-    stamp = item.get("published_parsed") or item.get("updated_parsed")
-    summary = item.get("summary")
-    if summary:
-        summary = " ".join((LexborHTMLParser(summary).text(separator=" ") or "").split()) or None
-    return FeedEntry(
-        url=url, link=link, title=(item.get("title") or "").strip() or None,
-        published_at=datetime(*stamp[:6], tzinfo=UTC) if stamp else None,
-        summary=summary, entry_id=item.get("id"), author=item.get("author"),
-    )
+    # Short names for the two fetches.
+    page = fetch_page
+    feed = fetch_feed
 
 
 def fetch_page(url: str, client: httpx.Client | Fetcher | None = None) -> FetchedPage:

@@ -12,18 +12,23 @@ from .boilerplate import BoilerplateModel
 from .languages import split_segments
 from .page import ExtractedPage, normalise_text
 from .textpage import clean_lines, parse_date_line, parse_local_time
-from .urls import URLError, canonical_url
+from .urls import canonical_url
 
-_TIME_KEYS = (
-    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-    "publish-date", "publication_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
-    "dcterms.issued", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
+_TIME_KEYS = tuple(
+    """article:published_time og:published_time datepublished pubdate publishdate publish-date
+    publication_date date dc.date dc.date.issued dcterms.created dcterms.issued sailthru.date
+    parsely-pub-date cxenseparse:recs:publishtime""".split()
 )
 _TITLE_KEYS = ("og:title", "twitter:title", "headline", "dc.title")
 _PUBLISHER_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher")
 _FALLBACK_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre"
 _DROPPED_TAGS = "script, style, noscript, template, nav, header, footer, aside, form, svg, iframe"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A page's date line sits in its first elements; the rest is not searched.
+_HEADER_NODES = 3000
+_HEADER_PARAGRAPHS = 4
+# trafilatura's cost grows with the markup; past this many elements the block fallback is used.
+_MAX_EXTRACTOR_ELEMENTS = 10000
 # "Headline | Site", "Headline - Site", "标题_网站": the last separator before a short tail.
 _TITLE_TAIL = re.compile(r"^(?P<head>.+?)(?:\s+[|\-–—:·]\s+|\s*[_｜|]\s*)(?P<site>[^|｜_]{1,40})$")
 
@@ -106,7 +111,8 @@ def _canonical(tree: LexborHTMLParser, meta: dict[str, str], url: str | None) ->
         if href:
             try:
                 return canonical_url(href, base=url)
-            except URLError:
+            # urljoin itself raises a bare ValueError for addresses like "http://[::1".
+            except ValueError:
                 continue
     return None
 
@@ -118,31 +124,47 @@ def _language(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
     return primary if primary.isalpha() and len(primary) <= 3 else None
 
 
+def _flat_text(node: LexborNode | None) -> str:
+    return " ".join((node.text(separator=" ") or "").split()) if node is not None else ""
+
+
 def _visible_header(tree: LexborHTMLParser) -> tuple[datetime | None, str | None]:
     """Time and credited source from a page's visible date line ("2021-12-31 13:55 美国新闻网")."""
-    seen = 0
-    for node in tree.css("body div, body p, body span, body li, body td"):
-        text = " ".join((node.text(separator=" ") or "").split())
-        if not text or len(text) > 120:
-            continue
-        seen += 1
-        if found := parse_date_line(text):
-            # A bare token after the date is a source only on Chinese pages ("美国新闻网").
-            source = found[1] if found[1] and _CJK.search(text) else None
-            return found[0], source
-        if seen > 400:
+    if tree.body is None:
+        return None, None
+    for count, node in enumerate(tree.body.traverse(include_text=False)):
+        if count > _HEADER_NODES:
             break
+        # Only elements whose own text holds a date are read in full.
+        if not parse_local_time(node.text(deep=False) or ""):
+            continue
+        own, parent = _flat_text(node), _flat_text(node.parent)
+        # The source may sit in the element's own children or in a sibling ("<span>来源").
+        for text in (own, parent):
+            found = parse_date_line(text) if len(text) <= 120 else None
+            if found and found[1]:
+                # A bare token after the date is a source only on Chinese pages ("美国新闻网").
+                return found[0], found[1] if _CJK.search(text) else None
+        if found := parse_date_line(own) if len(own) <= 120 else None:
+            return found[0], None
     return None, None
 
 
 def _main_text(html: str, tree: LexborHTMLParser, url: str | None, warnings: list[str]) -> str:
-    try:
-        text = trafilatura.extract(
-            html, url=url, output_format="txt", include_comments=False, include_tables=False
+    text = None
+    if len(tree.css("*")) > _MAX_EXTRACTOR_ELEMENTS:
+        warnings.append(
+            "the page is too large for the main-text extractor; its text blocks were used"
         )
-    except Exception:  # a parser crash on one page must not stop an import
-        text = None
-        warnings.append("the main-text extractor failed on this page; plain page text was used")
+    else:
+        try:
+            text = trafilatura.extract(
+                html, url=url, output_format="txt", include_comments=False, include_tables=False
+            )
+        except Exception:  # a parser crash on one page must not stop an import
+            warnings.append(
+                "the main-text extractor failed on this page; its text blocks were used"
+            )
     if text and text.strip():
         return text
     for node in tree.css(_DROPPED_TAGS):
@@ -151,6 +173,23 @@ def _main_text(html: str, tree: LexborHTMLParser, url: str | None, warnings: lis
     if not any(blocks) and tree.body is not None:
         blocks = [line.strip() for line in tree.body.text(separator="\n").splitlines()]
     return "\n".join(block for block in blocks if block)
+
+
+def _drop_header(
+    paragraphs: list[str], title: str | None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Remove a repeated headline and a date line from the top of the extracted text."""
+    kept, removed = [], []
+    wanted = normalise_text(title) if title else None
+    for position, paragraph in enumerate(paragraphs):
+        if position < _HEADER_PARAGRAPHS and wanted and normalise_text(paragraph) == wanted:
+            removed.append(("title", paragraph))
+            wanted = None
+        elif position < _HEADER_PARAGRAPHS and "\n" not in paragraph and parse_date_line(paragraph):
+            removed.append(("date and source line", paragraph))
+        else:
+            kept.append(paragraph)
+    return kept, removed
 
 
 def extract_html_page(
@@ -183,9 +222,7 @@ def extract_html_page(
     # One line per paragraph from the extractor; blank lines keep the paragraphs apart.
     lines = [part for line in text.splitlines() for part in (line, "")]
     cleaned = clean_lines(lines, boilerplate)
-    paragraphs = cleaned.paragraphs
-    if paragraphs and title and normalise_text(paragraphs[0]) == normalise_text(title):
-        paragraphs = paragraphs[1:]
+    paragraphs, removed = _drop_header(cleaned.paragraphs, title)
     segments = split_segments(paragraphs)
     page = ExtractedPage(
         title=title,
@@ -196,7 +233,7 @@ def extract_html_page(
         canonical_url=_canonical(tree, meta, url),
         publisher=publisher,
         warnings=warnings,
-        removed=cleaned.removed,
+        removed=removed + cleaned.removed,
     )
     if page.language == "other" and (declared := _language(tree, meta)):
         page.language = declared

@@ -15,14 +15,17 @@ _ENGLISH_WORDS = frozenset(
     "before because while".split()
 )
 # Frequent words of the other Latin-script languages a news desk meets most.
-_OTHER_LATIN_WORDS = frozenset(
-    "le la les des du une est et que qui dans pour pas sur au avec sont "  # French
-    "der die das und ist nicht ein eine zu den von mit sich auf dem des im "  # German
-    "el los las del en por con una para es lo como pero sus "  # Spanish
-    "o os da do em um uma não com para são "  # Portuguese
-    "il di che è per non della sono nel gli "  # Italian
-    "het een van en niet op zijn voor met".split()  # Dutch
-) - _ENGLISH_WORDS
+_OTHER_LATIN_WORDS = (
+    frozenset(
+        "le la les des du une est et que qui dans pour pas sur au avec sont "  # French
+        "der die das und ist nicht ein eine zu den von mit sich auf dem des im "  # German
+        "el los las del en por con una para es lo como pero sus "  # Spanish
+        "o os da do em um uma não com para são "  # Portuguese
+        "il di che è per non della sono nel gli "  # Italian
+        "het een van en niet op zijn voor met".split()  # Dutch
+    )
+    - _ENGLISH_WORDS
+)
 # Below this many words the evidence for "English rather than another Latin language" is thin.
 _CONFIDENT_WORDS = 8
 
@@ -50,13 +53,13 @@ def _classify(paragraph: str) -> tuple[str | None, bool]:
     if len(words) < _CONFIDENT_WORDS:
         return "en", False
     # Lists of names and scores have few function words of any language: they stay English.
-    if foreign > english and foreign * 6 >= len(words):
+    if foreign > english and foreign >= 3 and foreign * 4 >= len(words):
         return "other", True
     return "en", True
 
 
 def detect_language(text: str) -> str | None:
-    """"zh", "en", "other", or None for text without letters."""
+    """ "zh", "en", "other", or None for text without letters."""
     return _classify(text)[0]
 
 

@@ -6,6 +6,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# A news page, even with inline scripts and styles, stays well under this; anything larger is
+# an export or a dump, and reading it whole would stall an import for every other input.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+_MB = 1024 * 1024
+
+
+def too_big_reason(size: int, what: str) -> str:
+    """Why an input of ``size`` bytes is refused, in words for staff."""
+    return (
+        f"{what} is {size / _MB:.1f} MB, over the {MAX_PAGE_BYTES // _MB} MB limit for one page; "
+        "no news page is that large, so it is probably an export or a dump, not a page"
+    )
+
 
 class IntakeError(Exception):
     """Base class of the errors the intake library raises on purpose."""

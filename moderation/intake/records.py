@@ -1,28 +1,26 @@
 """Reading import inputs: files and folders of JSON Lines, HTML and text pages."""
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from .boilerplate import BoilerplateModel
 from .encoding import decode_bytes, looks_binary
 from .html import extract_html_page
-from .page import ExtractedPage
+from .jsonl import parse_line, read_lines
+from .page import MAX_PAGE_BYTES, ExtractedPage, too_big_reason
 from .textpage import extract_text_page
-from .urls import URLError, canonical_url
+from .urls import canonical_url
 
-# A news page, even with inline scripts and styles, stays well under this; anything larger is
-# an export or a dump, and reading it whole would stall an import for every other input.
-MAX_PAGE_BYTES = 10 * 1024 * 1024
 PAGE_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-_OPTIONAL_FIELDS = ("title", "publisher", "published_at", "language", "claimed_source")
-_MB = 1024 * 1024
+
+if TYPE_CHECKING:  # fetch imports this module's neighbours; only the type is needed here
+    from .fetch import FetchedPage
 
 
 @dataclass
@@ -32,7 +30,8 @@ class Record:
     ok: ClassVar[bool] = True
     url: str
     page: ExtractedPage
-    source: Path
+    # The file read, or for a page fetched from the web its address.
+    source: Path | str
     line: int | None = None
     title: str | None = None
     text: str | None = None
@@ -41,10 +40,38 @@ class Record:
     published_at: datetime | None = None
     language: str | None = None
     claimed_source: str | None = None
-    # Where the url came from: "record", "page" (its canonical link), "base_url" or "file".
+    # Where the url came from: "record", "page" (its canonical link), "base_url", "file" or
+    # "fetched" (the address a page was fetched from).
     url_origin: str = "record"
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # The input exactly as read (file bytes, JSON Lines line, HTTP body), kept as evidence.
+    raw: bytes | None = None
+
+    @property
+    def raw_text(self) -> str | None:
+        """The page as given, decoded: its text or its HTML."""
+        return self.text if self.text is not None else self.html
+
+    @classmethod
+    def from_fetched(cls, fetched: "FetchedPage", *, publisher: str | None = None) -> "Record":
+        """A record for a page fetched from the web; ``publisher`` is used if the page names none."""
+        page = fetched.page
+        return cls(
+            url=fetched.canonical_url,
+            page=page,
+            source=fetched.url,
+            title=page.title,
+            html=fetched.text,
+            publisher=page.publisher or publisher,
+            published_at=page.published_at,
+            language=page.language,
+            claimed_source=page.claimed_source,
+            url_origin="page" if page.canonical_url else "fetched",
+            encoding=fetched.encoding,
+            warnings=list(page.warnings),
+            raw=fetched.content,
+        )
 
 
 @dataclass(frozen=True)
@@ -61,16 +88,14 @@ class RecordError:
         return f"{where}: {self.reason}"
 
 
-def _too_big(size: int, what: str) -> str:
-    return (
-        f"{what} is {size / _MB:.1f} MB, over the {MAX_PAGE_BYTES // _MB} MB limit for one page; "
-        "no news page is that large, so it is probably an export or a dump, not a page"
-    )
-
-
 def _finish(
-    page: ExtractedPage, url: str, origin: str, source: Path, line: int | None,
-    given: dict[str, Any], default_publisher: str | None,
+    page: ExtractedPage,
+    url: str,
+    origin: str,
+    source: Path,
+    line: int | None,
+    given: dict[str, Any],
+    default_publisher: str | None,
 ) -> Record:
     """Combine what the input states with what the page says; stated values win."""
     record = Record(url=url, page=page, source=source, line=line, url_origin=origin)
@@ -85,25 +110,38 @@ def _finish(
     return record
 
 
-def _extract(kind: str, content: str, url: str | None, title: str | None,
-             boilerplate: BoilerplateModel | None) -> ExtractedPage:
+def _extract(
+    kind: str,
+    content: str,
+    url: str | None,
+    title: str | None,
+    boilerplate: BoilerplateModel | None,
+) -> ExtractedPage:
     if kind == "html":
         return extract_html_page(content, url=url, boilerplate=boilerplate)
     return extract_text_page(content, title=title, boilerplate=boilerplate)
 
 
 def _read_page(
-    path: Path, relative: Path, kind: str, publisher: str | None, base_url: str | None,
+    path: Path,
+    relative: Path,
+    kind: str,
+    publisher: str | None,
+    base_url: str | None,
     boilerplate: BoilerplateModel | None,
 ) -> Record | RecordError:
     size = path.stat().st_size
     if size == 0:
         return RecordError(path, None, "the file is empty")
     if size > MAX_PAGE_BYTES:
-        return RecordError(path, None, _too_big(size, "the file"))
+        return RecordError(path, None, too_big_reason(size, "the file"))
     data = path.read_bytes()
     if looks_binary(data):
-        return RecordError(path, None, "the file is binary (an image, archive or document?), not a text or HTML page")
+        return RecordError(
+            path,
+            None,
+            "the file is binary (an image, archive or document?), not a text or HTML page",
+        )
     decoded = decode_bytes(data)
     if not decoded.text.strip():
         return RecordError(path, None, "the file holds only white space")
@@ -121,87 +159,31 @@ def _read_page(
         url, origin = path.resolve().as_uri(), "file"
     given: dict[str, Any] = {kind: decoded.text}
     record = _finish(page, url, origin, path, None, given, publisher)
+    record.raw = data
     record.encoding = decoded.encoding
     if decoded.replaced:
         record.warnings.append(f"some bytes were not valid {decoded.encoding} and were replaced")
     return record
 
 
-def _jsonl_record(
-    raw: bytes, path: Path, number: int, publisher: str | None,
-    boilerplate: BoilerplateModel | None,
-) -> Record | RecordError:
-    def error(reason: str) -> RecordError:
-        return RecordError(path, number, reason)
-
-    try:
-        data = json.loads(raw.decode("utf-8").strip())
-    except UnicodeDecodeError:
-        return error("this line is not UTF-8 text, which JSON Lines requires")
-    except ValueError as exc:
-        return error(f"this line is not valid JSON ({exc.msg.lower()} at character {exc.colno})")
-    if not isinstance(data, dict):
-        return error(f"this line is a JSON {type(data).__name__}, not an object with url and text or html")
-    for name in ("url", "text", "html", *_OPTIONAL_FIELDS):
-        if data.get(name) is not None and not isinstance(data[name], str):
-            return error(f'"{name}" must be text, not {type(data[name]).__name__}')
-    if not (data.get("url") or "").strip():
-        return error('the record has no "url"')
-    try:
-        url = canonical_url(data["url"])
-    except URLError as exc:
-        return error(f"the url {data['url']!r} cannot be used: {exc}")
-    kind = "html" if (data.get("html") or "").strip() else "text"
-    content = data.get(kind) or ""
-    if not content.strip():
-        return error('the record has no "text" or "html" (or it is empty)')
-    if len(content.encode("utf-8")) > MAX_PAGE_BYTES:
-        return error(_too_big(len(content.encode("utf-8")), f'its "{kind}"'))
-    given: dict[str, Any] = {n: data[n].strip() for n in _OPTIONAL_FIELDS if (data.get(n) or "").strip()}
-    given[kind] = content
-    warnings = []
-    if "published_at" in given:
-        try:
-            given["published_at"] = datetime.fromisoformat(str(given["published_at"]))
-        except ValueError:
-            warnings.append(f"published_at {given.pop('published_at')!r} is not an ISO-8601 time; ignored")
-    title = given.get("title")
-    page = _extract(kind, content, url, title if isinstance(title, str) else None, boilerplate)
-    if not page.segments:
-        return error("no article text was found in the record")
-    record = _finish(page, url, "record", path, number, given, publisher)
-    record.warnings += warnings
-    if kind == "html" and data.get("text"):
-        record.warnings.append('the record has both "text" and "html"; the html was read')
-    return record
-
-
 def _read_jsonl(
     path: Path, publisher: str | None, boilerplate: BoilerplateModel | None
 ) -> Iterator[Record | RecordError]:
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-        if not head:
-            yield RecordError(path, None, "the file is empty")
-            return
-        if looks_binary(head):
-            yield RecordError(path, None, "the file is binary, not JSON Lines text")
-            return
-        handle.seek(0)
-        number = found = 0
-        while raw := handle.readline(MAX_PAGE_BYTES + 1):
-            number += 1
-            if len(raw) > MAX_PAGE_BYTES:
-                size, tail = len(raw), raw
-                while not tail.endswith(b"\n") and (tail := handle.readline(_MB)):
-                    size += len(tail)
-                yield RecordError(path, number, _too_big(size, "this line"))
-                continue
-            if raw.strip():
-                found += 1
-                yield _jsonl_record(raw.removeprefix(b"\xef\xbb\xbf"), path, number, publisher, boilerplate)
-        if not found:
-            yield RecordError(path, None, "the file holds no records, only blank lines")
+    for number, raw in read_lines(path):
+        fields = parse_line(raw) if isinstance(raw, bytes) else raw
+        if isinstance(fields, str):
+            yield RecordError(path, number, fields)
+            continue
+        title = fields.stated.get("title")
+        page = _extract(fields.kind, fields.content, fields.url, title, boilerplate)
+        if not page.segments:
+            yield RecordError(path, number, "no article text was found in the record")
+            continue
+        given = {**fields.stated, fields.kind: fields.content}
+        record = _finish(page, fields.url, "record", path, number, given, publisher)
+        record.raw = raw if isinstance(raw, bytes) else None
+        record.warnings += fields.warnings
+        yield record
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -213,7 +195,10 @@ def _files(root: Path) -> Iterator[Path]:
 
 
 def _read_file(
-    path: Path, relative: Path, publisher: str | None, base_url: str | None,
+    path: Path,
+    relative: Path,
+    publisher: str | None,
+    base_url: str | None,
     boilerplate: BoilerplateModel | None,
 ) -> Iterator[Record | RecordError]:
     suffix = path.suffix.lower()
@@ -221,9 +206,13 @@ def _read_file(
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path, publisher, boilerplate)
         elif suffix in PAGE_SUFFIXES:
-            yield _read_page(path, relative, PAGE_SUFFIXES[suffix], publisher, base_url, boilerplate)
+            yield _read_page(
+                path, relative, PAGE_SUFFIXES[suffix], publisher, base_url, boilerplate
+            )
         else:
-            yield RecordError(path, None, "not a file the desk reads (use .jsonl, .txt, .html or .htm)")
+            yield RecordError(
+                path, None, "not a file the desk reads (use .jsonl, .txt, .html or .htm)"
+            )
     except OSError as exc:
         yield RecordError(path, None, f"the file cannot be read ({exc.strerror or exc})")
 
@@ -249,7 +238,9 @@ def iter_records(
         root = Path(given)
         if root.is_dir():
             for path in _files(root):
-                yield from _read_file(path, path.relative_to(root), publisher, base_url, boilerplate)
+                yield from _read_file(
+                    path, path.relative_to(root), publisher, base_url, boilerplate
+                )
         elif root.is_file():
             yield from _read_file(root, Path(root.name), publisher, base_url, boilerplate)
         else:

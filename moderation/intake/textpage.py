@@ -23,8 +23,12 @@ _OTHER_FIELDS = re.compile(
     r"|[\d,]+\s*次|字号|字號|[大中小]{2,3}",
     re.I,
 )
-_SOURCE_LABEL = re.compile(r"(?:来源|來源|稿件来源|文章来源|文章來源|source)\s*[:：]\s*([^\s|｜/]+)", re.I)
-_SOURCE_LINE = re.compile(r"^[(（【\[]?\s*(?:来源|來源|稿件来源|文章来源|文章來源|source)\s*[:：]", re.I)
+_SOURCE_LABEL = re.compile(
+    r"(?:来源|來源|稿件来源|文章来源|文章來源|source)\s*[:：]\s*([^\s|｜/]+)", re.I
+)
+_SOURCE_LINE = re.compile(
+    r"^[(（【\[]?\s*(?:来源|來源|稿件来源|文章来源|文章來源|source)\s*[:：]", re.I
+)
 _SEPARATORS = re.compile(r"[\s|｜/\-—–·•]+")
 _SENTENCE_END = tuple("。.,，:：;；")
 # The header of a page (title, time, source) sits within its first few content lines.
@@ -63,7 +67,9 @@ def parse_date_line(line: str) -> tuple[datetime, str | None] | None:
     if not match or when is None:
         return None
     labelled = _SOURCE_LABEL.search(line)
-    rest = _LABELS.sub(" ", _OTHER_FIELDS.sub(" ", line[: match.start()] + " " + line[match.end():]))
+    rest = _LABELS.sub(
+        " ", _OTHER_FIELDS.sub(" ", line[: match.start()] + " " + line[match.end() :])
+    )
     tokens = [t for t in _SEPARATORS.split(rest) if t.strip(" -:：")]
     if len(" ".join(tokens)) > 40:
         return None
@@ -125,7 +131,8 @@ def _find_header(
             when, source = found
             drop[index] = "date and source line"
             before = content[:position]
-            if before and known_title is None and _title_like(lines[before[-1]]):
+            # The line above the date line is the page's headline, whatever the caller knows.
+            if before and _title_like(lines[before[-1]]):
                 title = lines[before[-1]].strip()
                 drop[before[-1]] = "title"
                 drop.update({i: "header" for i in before[:-1]})

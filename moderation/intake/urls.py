@@ -33,10 +33,13 @@ def canonical_host(host: str) -> str:
         host = host.encode("ascii").decode("idna") if "xn--" in host else host
     except UnicodeError:
         pass
-    for prefix in STRIPPED_HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
-            break
+    stripped = True
+    while stripped:  # "www.m.example.com" loses both, so the result is stable when re-read
+        stripped = False
+        for prefix in STRIPPED_HOST_PREFIXES:
+            if host.startswith(prefix) and host.count(".") >= 2:
+                host, stripped = host[len(prefix):], True
+                break
     return host
 
 
@@ -53,7 +56,10 @@ def canonical_url(url: str, base: str | None = None) -> str:
     if not url:
         raise URLError("empty address")
     if base:
-        url = urljoin(base, url)
+        try:
+            url = urljoin(base, url)
+        except ValueError as exc:
+            raise URLError(f"not a valid address: {exc}") from None
     if url.startswith("//"):
         url = "https:" + url
     elif "://" not in url and re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", url, re.IGNORECASE):
@@ -69,7 +75,12 @@ def canonical_url(url: str, base: str | None = None) -> str:
     if not parts.hostname:
         raise URLError("address without a host name")
     host = canonical_host(parts.hostname)
-    if port is not None and port != DEFAULT_PORTS.get(scheme):
+    if not host or any(ch.isspace() or not ch.isprintable() for ch in host):
+        raise URLError("address with an unusable host name")
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    # https is the canonical scheme, so an explicit :443 on http:// is the default too.
+    if port is not None and port not in (DEFAULT_PORTS.get(scheme), 443):
         host = f"{host}:{port}"
     path = quote(unquote(parts.path or "/"), safe="/:@!$&'()*+,;=-._~%")
     path = re.sub(r"/{2,}", "/", path)

@@ -1,0 +1,33 @@
+"""The `moderation` commands, grouped by what they look after."""
+
+from functools import wraps
+
+import click
+from flask import Flask
+
+from .. import accounts, db
+from ..config import ConfigError
+
+
+def friendly(command):
+    """Turn the desk's own errors into a one-line message and exit code 1, never a traceback."""
+
+    @wraps(command)
+    def wrapped(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (db.DatabaseUnavailable, ConfigError, accounts.AccountError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapped
+
+
+def init_app(app: Flask) -> None:
+    """Register every command on the app's CLI group."""
+    from ..doctor import doctor_command
+    from .library import articles_group, originals_group
+    from .setup import audit_group, init_db_command, run_command, users_group
+
+    for command in (init_db_command, users_group, audit_group, run_command, doctor_command,
+                    articles_group, originals_group):
+        app.cli.add_command(command)

@@ -1,0 +1,83 @@
+"""Provenance matching: which originals an article was taken from, how much, in what form.
+
+A pure library: plain text in, numbers and character spans out. It imports nothing from
+Flask, the database or the rest of ``moderation``.
+
+Indexing originals (the index lives in a folder; several processes may share it)::
+
+    from moderation.matching import Index, Matcher, OriginalText, compare, content_hash
+
+    index = Index(instance_path / "matching")        # created if missing, else opened
+    index.add(original_id, OriginalText(text, "en", published_at))   # add or update
+    index.add_many((id, OriginalText(...)) for ...)  # bulk, written in batches
+    index.remove(original_id)
+    index.documents()      # {original_id: content_hash} of every original held
+    content_hash(text, language, published_at)      # compare with documents() to reconcile
+    index.compact()        # optional: folds the change log into new sorted arrays
+
+Matching an article (``segments`` are (language, text) pairs; language "zh", "en" or
+"other")::
+
+    matcher = Matcher(index, load_original)   # load_original(id) -> OriginalText | None
+    matches = matcher.match([("zh", zh_text), ("en", en_text)], published_at=day, limit=5)
+    for m in matches:      # best first; empty list when nothing matches
+        m.original_id, m.score, m.kind, m.article_coverage, m.original_coverage
+        m.spans            # Span(segment, article_start, article_end, original_start,
+                           #      original_end, similarity, kind): offsets into the texts
+        m.languages        # ("zh", "en") for a translation, ("en", "en") for a copy
+        m.to_dict()        # JSON-ready, to store with ENGINE_VERSION
+
+    compare(article_text_or_segments, OriginalText(...))   # one given original -> Match
+
+Kinds: "verbatim" (the original copied whole), "excerpt" (part of it, word for word),
+"edited" (copied with changes), "translation" (Chinese from the English, or back),
+"none". Several matches come back when an article combines sources; identical originals
+are all listed.
+
+How it works: texts are normalised (NFKC, case, punctuation, full-width digits) and cut
+into tokens (words; single characters for Chinese). Runs of 5 tokens are hashed to 64
+bits and winnowed; the index keeps those fingerprints plus language-independent anchors
+(numbers by value, dates, names) in memory-mapped sorted arrays with an append-only log.
+Candidates are the originals holding the most of the article's fingerprints (containment,
+not Jaccard), shingles held by many originals being skipped, or for Chinese text the most
+(rare) anchors, glossed names included, weighted by publication date. The best candidates
+are aligned sentence by sentence (rapidfuzz on sentence pairs; CC-CEDICT glosses across
+languages) and scored from the aligned passages.
+"""
+
+from .engine import Matcher, compare
+from .fingerprints import content_hash
+from .index import FEATURES_VERSION, Index
+from .results import (
+    EDITED,
+    EXCERPT,
+    KINDS,
+    NONE,
+    TRANSLATION,
+    VERBATIM,
+    Match,
+    OriginalText,
+    Span,
+)
+from .storage import IndexFormatError
+
+# Stored with every result: results of different versions may differ for the same texts.
+ENGINE_VERSION = f"matching-1.0/features-{FEATURES_VERSION}"
+
+__all__ = [
+    "EDITED",
+    "ENGINE_VERSION",
+    "EXCERPT",
+    "KINDS",
+    "NONE",
+    "TRANSLATION",
+    "VERBATIM",
+    "Index",
+    "IndexFormatError",
+    "Match",
+    "Matcher",
+    "OriginalText",
+    "Span",
+    "compare",
+    "content_hash",
+]

@@ -1,0 +1,209 @@
+"""The engine: candidates from the index, alignment of the best ones, scored matches."""
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+
+from . import storage
+from .alignment import Pair, align
+from .crosslingual import align_translation, chinese_words
+from .features import anchor_hashes, is_chinese, text_anchors
+from .fingerprints import day_number, fingerprints
+from .index import Index
+from .results import NONE, Match, OriginalText
+from .scoring import Scored, SegmentPairs, score
+from .text import Analysed, analyse
+
+# Only this much of an article or original is read: a 1 MB page stays well under a second.
+MAX_CHARS = 200_000
+# Shingles held by more originals than this are boilerplate or stock phrases.
+MAX_DF = 1000
+# Matches scoring less are not reported.
+MIN_SCORE = 0.25
+# A further source must explain this many tokens not already explained by better ones.
+MIN_NEW_TOKENS = 20
+# Candidates need this many shared fingerprints, or anchors, to be aligned at all.
+MIN_HITS = 2
+MIN_ANCHORS = 3
+ANCHOR_CANDIDATES = 4
+ANCHOR_RATIO = 0.5
+
+Segments = Sequence[tuple[str, str]]
+
+
+@dataclass
+class _Segment:
+    language: str
+    chinese: bool
+    text: Analysed
+
+
+def _prepare(segments: Segments | str) -> list[_Segment]:
+    if isinstance(segments, str):
+        segments = [("other", segments)]
+    out = []
+    for language, text in segments:
+        text = text or ""
+        analysed = analyse(text, MAX_CHARS)
+        out.append(_Segment(language, is_chinese(language, analysed.text), analysed))
+    return out
+
+
+def _compare(segments: list[_Segment], original: OriginalText, original_id: int | None,
+             min_score: float = MIN_SCORE) -> Scored:
+    o = analyse(original.text or "", MAX_CHARS)
+    o_chinese = is_chinese(original.language, o.text)
+    parts: list[SegmentPairs] = []
+    for k, seg in enumerate(segments):
+        same = align(seg.text, o)
+        parts.append(SegmentPairs(k, seg.text, same, False))
+        if seg.chinese != o_chinese:
+            # Sentences already found word for word are not translations of anything.
+            done = np.zeros(len(seg.text.tokens), dtype=bool)
+            for p in same:
+                done[p.a_lo:p.a_hi] = True
+            if seg.chinese:
+                pairs = align_translation(seg.text, o, zh_done=done)
+            else:
+                pairs = [Pair(p.o_lo, p.o_hi, p.a_lo, p.a_hi, p.similarity)
+                         for p in align_translation(o, seg.text, en_done=done)]
+            parts.append(SegmentPairs(k, seg.text, pairs, True))
+    return score(original_id, parts, o, [s.language for s in segments], original.language,
+                 min_score)
+
+
+def compare(article: Segments | str, original: OriginalText | str,
+            original_id: int | None = None, min_score: float = MIN_SCORE) -> Match:
+    """How ``article`` (segments or plain text) relates to one given original.
+
+    For checking a claim such as "our article X copies original Y": no index is needed.
+    Below ``min_score`` the kind is "none", but score, coverages and spans are kept.
+    """
+    if isinstance(original, str):
+        original = OriginalText(original)
+    return _compare(_prepare(article), original, original_id, min_score).match
+
+
+def date_prior(article_day: int | None, original_days: np.ndarray) -> np.ndarray:
+    """Weight of each candidate by how its publication date fits the article's."""
+    prior = np.ones(len(original_days))
+    if article_day is None:
+        return prior
+    known = original_days != storage.NO_DAY
+    gap = article_day - original_days.astype(np.int64)
+    prior[known & (gap > 14)] = 0.8
+    # An original published days after the article cannot be its source.
+    prior[known & (gap < -1)] = 0.5
+    return prior
+
+
+class Matcher:
+    """Finds the originals an article was taken from.
+
+    ``load_original(original_id)`` returns the original's text (or None if it is gone);
+    it is called only for the few candidates worth aligning.
+    """
+
+    def __init__(self, index: Index, load_original: Callable[[int], OriginalText | None], *,
+                 max_df: int = MAX_DF, min_score: float = MIN_SCORE):
+        self.index = index
+        self.load_original = load_original
+        self.max_df = max_df
+        self.min_score = min_score
+
+    def match(self, segments: Segments | str, published_at: date | datetime | None = None,
+              limit: int = 5) -> list[Match]:
+        """Best matches of an article given as (language, text) segments, best first.
+
+        Several matches come back when the article combines sources, or when identical
+        originals are indexed (each duplicate is listed). An empty list means no match.
+        """
+        self.index.refresh()
+        segs = _prepare(segments)
+        candidates = self._candidates(segs, day_number(published_at), limit)
+        scored = []
+        for original_id in candidates:
+            original = self.load_original(int(original_id))
+            if original is None:
+                continue
+            result = _compare(segs, original, int(original_id), self.min_score)
+            if result.match.kind != NONE:
+                scored.append(result)
+        return _select(scored, limit)
+
+    def _candidates(self, segs: list[_Segment], article_day: int | None, limit: int) -> list:
+        fps = fingerprints(s.text.tokens for s in segs)
+        out: dict[int, None] = {}
+        top_hits = 0
+        if len(fps):
+            slots, _ = self.index.postings(fps, self.max_df)
+            if len(slots):
+                uniq, hits = np.unique(slots, return_counts=True)
+                order = np.argsort(-hits, kind="stable")
+                top_hits = int(hits[order[0]])
+                for i in order[:limit * 2 + 3]:
+                    if hits[i] >= max(MIN_HITS, 0.05 * top_hits):
+                        out[int(self.index.original_ids(uniq[i : i + 1])[0])] = None
+        if any(s.chinese for s in segs) or top_hits < 5:
+            for original_id in self._anchor_candidates(segs, article_day):
+                out.setdefault(original_id, None)
+        return list(out)
+
+    def _anchor_candidates(self, segs: list[_Segment], article_day: int | None) -> list[int]:
+        found: list[str] = []
+        for s in segs:
+            found += text_anchors(s.text.text, s.chinese,
+                                  chinese_words(s.text) if s.chinese else None)
+        hashes = anchor_hashes(found)
+        if not len(hashes):
+            return []
+        n = max(len(self.index), 1)
+        max_df = max(self.max_df, n // 20)
+        slots, pos = self.index.postings(hashes, max_df)
+        if not len(slots):
+            return []
+        df = np.bincount(pos, minlength=len(hashes))
+        idf = np.log(1 + n / np.maximum(df, 1))
+        uniq, inverse = np.unique(slots, return_inverse=True)
+        weight = np.bincount(inverse, weights=idf[pos])
+        count = np.bincount(inverse)
+        weight *= date_prior(article_day, self.index.days(uniq))
+        weight[count < MIN_ANCHORS] = 0
+        order = np.argsort(-weight, kind="stable")[:ANCHOR_CANDIDATES]
+        # Candidates far behind the best are not worth an alignment.
+        order = order[weight[order] >= ANCHOR_RATIO * weight[order[0]]]
+        return [int(i) for i in self.index.original_ids(uniq[order[weight[order] > 0]])]
+
+
+def _select(scored: list[Scored], limit: int) -> list[Match]:
+    """Keep the best match, then others that explain more of the article, or duplicates."""
+    # Ties go to the original the article explains best, then to the older id.
+    scored.sort(key=lambda s: (-s.match.score, -s.match.original_coverage,
+                               s.match.original_id or 0))
+    kept: list[Scored] = []
+    union: list[np.ndarray] | None = None
+    for cand in scored:
+        if len(kept) >= limit:
+            break
+        if union is None:
+            kept.append(cand)
+            union = [c.copy() for c in cand.covered]
+            continue
+        mine = sum(int(c.sum()) for c in cand.covered)
+        new = sum(int((c & ~u).sum()) for c, u in zip(cand.covered, union, strict=True))
+        duplicate = any(_same_passages(cand, k) and math.isclose(
+            cand.match.score, k.match.score, rel_tol=0.05) for k in kept)
+        if duplicate or (new >= MIN_NEW_TOKENS and new >= 0.2 * mine):
+            kept.append(cand)
+            union = [u | c for u, c in zip(union, cand.covered, strict=True)]
+    return [k.match for k in kept]
+
+
+def _same_passages(a: Scored, b: Scored) -> bool:
+    """True if two matches cover (nearly) the same words of the article."""
+    both = sum(int((x & y).sum()) for x, y in zip(a.covered, b.covered, strict=True))
+    either = sum(int((x | y).sum()) for x, y in zip(a.covered, b.covered, strict=True))
+    return either > 0 and both / either >= 0.9

@@ -1,0 +1,162 @@
+"""From aligned pairs to a Match: spans, coverages, kind and score."""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .alignment import Pair
+from .results import EDITED, EXCERPT, NONE, TRANSLATION, VERBATIM, Match, Span
+from .text import Analysed
+
+# A pair at least this similar counts as copied word for word.
+EXACT = 0.97
+# Share of the aligned words that must be exact for "verbatim"/"excerpt" (else "edited").
+EXACT_SHARE = 0.85
+# Share of the original an article must hold to be "verbatim" rather than an "excerpt".
+VERBATIM_COVERAGE = 0.8
+# Words of aligned text at which a passage alone makes a strong match (1 - 1/e of it).
+STRONG_PASSAGE_WORDS = 200.0
+# How much a pair counts, by similarity: nothing at FLOOR, fully from FLOOR + SPAN. Two
+# reports of the same event in other words stay below the floor; light edits do not.
+SAME_LANGUAGE_FLOOR, SAME_LANGUAGE_SPAN = 0.6, 0.35
+TRANSLATION_FLOOR, TRANSLATION_SPAN = 0.25, 0.25
+# Less than this much aligned text is never a match.
+MIN_WORDS = 8.0
+
+
+def pair_weight(similarity: float, translation: bool) -> float:
+    """How much an aligned pair counts as evidence of copying (0..1)."""
+    floor, span = (TRANSLATION_FLOOR, TRANSLATION_SPAN) if translation else (
+        SAME_LANGUAGE_FLOOR, SAME_LANGUAGE_SPAN)
+    return min(1.0, max(0.0, (similarity - floor) / span))
+
+
+@dataclass
+class SegmentPairs:
+    """Aligned pairs of one article segment, and whether they are translations."""
+
+    segment: int
+    text: Analysed
+    pairs: list[Pair]
+    translation: bool
+
+
+@dataclass
+class Scored:
+    """A match with the article tokens it covers (to tell apart several sources)."""
+
+    match: Match
+    covered: list[np.ndarray] = field(default_factory=list)
+    weight: float = 0.0
+
+
+def _mask(text: Analysed, pairs: list[Pair]) -> np.ndarray:
+    mask = np.zeros(len(text.tokens), dtype=bool)
+    for p in pairs:
+        mask[p.a_lo:p.a_hi] = True
+    return mask
+
+
+def _spans(part: SegmentPairs, original: Analysed) -> list[Span]:
+    spans: list[Span] = []
+    pairs = sorted(part.pairs, key=lambda p: (p.a_lo, p.o_lo))
+    run: list[Pair] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        a_start, _ = part.text.char_span(run[0].a_lo, run[0].a_hi)
+        _, a_end = part.text.char_span(run[-1].a_lo, run[-1].a_hi)
+        o_start, _ = original.char_span(run[0].o_lo, run[0].o_hi)
+        _, o_end = original.char_span(run[-1].o_lo, run[-1].o_hi)
+        weights = [part.text.token_weight(p.a_lo, p.a_hi) for p in run]
+        sim = sum(w * p.similarity for w, p in zip(weights, run, strict=True)) / max(
+            sum(weights), 1e-9)
+        kind = TRANSLATION if part.translation else (VERBATIM if sim >= EXACT else EDITED)
+        spans.append(Span(part.segment, a_start, a_end, o_start, o_end, round(sim, 4), kind))
+        run.clear()
+
+    for p in pairs:
+        # Exact pairs that follow each other on both sides merge into one passage.
+        if run and not part.translation and p.similarity >= EXACT and run[-1].similarity >= EXACT \
+                and p.o_lo >= run[-1].o_hi and p.o_lo - run[-1].o_hi <= 1 \
+                and p.a_lo - run[-1].a_hi <= 1:
+            run.append(p)
+            continue
+        flush()
+        run.append(p)
+    flush()
+    return spans
+
+
+@dataclass
+class Evidence:
+    """What a set of aligned pairs shows: strength, exactness and coverage."""
+
+    score: float = 0.0
+    exact_share: float = 0.0
+    article_coverage: float = 0.0
+    original_coverage: float = 0.0
+    words: float = 0.0
+
+
+def _evidence(parts: list[SegmentPairs], original: Analysed, article_weight: float) -> Evidence:
+    words = pair_words = exact = 0.0
+    a_evidence = 0.0
+    o_evidence = np.zeros(len(original.tokens))
+    for part in parts:
+        # Overlapping pairs must not count an article word twice.
+        a_best = np.zeros(len(part.text.tokens))
+        for p in part.pairs:
+            w = part.text.token_weight(p.a_lo, p.a_hi)
+            q = pair_weight(p.similarity, part.translation)
+            pair_words += w
+            exact += w if p.similarity >= EXACT else 0.0
+            a_best[p.a_lo:p.a_hi] = np.maximum(a_best[p.a_lo:p.a_hi], q)
+            o_evidence[p.o_lo:p.o_hi] = np.maximum(o_evidence[p.o_lo:p.o_hi], q)
+        words += float(part.text.weights[_mask(part.text, part.pairs)].sum())
+        a_evidence += float((part.text.weights * a_best).sum())
+    if words < MIN_WORDS:
+        return Evidence(words=words)
+    a_cov = min(1.0, words / max(article_weight, 1e-9))
+    o_cov = float(original.weights[o_evidence > 0].sum()) / max(original.weight, 1e-9)
+    a_strength = a_evidence / max(article_weight, 1e-9)
+    o_strength = float((original.weights * o_evidence).sum()) / max(original.weight, 1e-9)
+    strength = max(a_strength, o_strength, 1 - math.exp(-a_evidence / STRONG_PASSAGE_WORDS))
+    return Evidence(min(1.0, strength), exact / pair_words, a_cov, o_cov, words)
+
+
+def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed,
+          languages: list[str], original_language: str, min_score: float) -> Scored:
+    """Turn aligned pairs into a scored Match; kind "none" below ``min_score``.
+
+    A match too weak to count keeps its score, coverages and spans, for the record.
+    """
+    article_weight = sum({p.segment: p.text.weight for p in parts}.values())
+    same = [p for p in parts if not p.translation and p.pairs]
+    trans = [p for p in parts if p.translation and p.pairs]
+    s = _evidence(same, original, article_weight)
+    t = _evidence(trans, original, article_weight)
+    if s.words >= MIN_WORDS and s.score >= t.score * 0.5:
+        if s.exact_share >= EXACT_SHARE:
+            kind = VERBATIM if s.original_coverage >= VERBATIM_COVERAGE else EXCERPT
+        else:
+            kind = EDITED
+        lead = same
+    elif t.words >= MIN_WORDS and t.score > 0:
+        kind, lead = TRANSLATION, trans
+    else:
+        return Scored(Match.none(original_id, (languages[0] if languages else "",
+                                               original_language)))
+    both = _evidence(same + trans, original, article_weight)
+    spans = [s for part in same + trans for s in _spans(part, original)]
+    spans.sort(key=lambda s: (s.segment, s.article_start))
+    final = round(min(1.0, max(s.score, t.score)), 4)
+    match = Match(
+        original_id, final, kind if final >= min_score else NONE,
+        round(both.article_coverage, 4), round(both.original_coverage, 4), tuple(spans),
+        (languages[lead[0].segment], original_language),
+    )
+    covered = [_mask(p.text, p.pairs) for p in parts]
+    return Scored(match, covered, both.words)
