@@ -11,6 +11,9 @@ import sqlalchemy as sa
 from moderation import create_app
 from moderation.db import make_engine, upgrade
 
+# Shared fixtures: a local web server, an SMTP server, Chromium, a throw-away Dovecot.
+pytest_plugins = ["tests.webserver", "tests.smtp", "tests.browser", "tests.dovecot"]
+
 PG_URL = os.environ.get("MODERATION_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 PASSWORD = "correct horse battery staple"
@@ -134,3 +137,22 @@ class Auth:
 @pytest.fixture
 def auth(client, app):
     return Auth(client, app)
+
+
+@pytest.fixture
+def objects(app):
+    """One object of each kind, so detail pages have something to show."""
+    from moderation.db import transaction
+    from moderation.models import Article, Original, RawDocument
+
+    with app.app_context(), transaction() as session:
+        raw = RawDocument(sha256="1" * 64, data="<p>页面</p>".encode())
+        session.add(raw)
+        session.flush()
+        article = Article(url="https://uscntv.com/m/1.html", title="Matrix article",
+                          segments=[{"language": "en", "text": "Body"}], raw_id=raw.id)
+        original = Original(url="https://example.org/o/1", title="Matrix original", text="Body",
+                            raw_id=raw.id)
+        session.add_all([article, original])
+        session.flush()
+        return {"article": article.id, "original": original.id}

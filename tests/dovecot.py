@@ -1,4 +1,4 @@
-"""A throw-away Dovecot IMAP server for tests: `from tests.dovecot import dovecot`.
+"""A throw-away Dovecot IMAP server for tests (the `dovecot` fixture, shared through conftest).
 
 The server runs from its own configuration in a temporary folder on a free port, with one
 user (plain-text login, no TLS), and is stopped by the process id it was started with.

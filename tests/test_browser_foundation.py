@@ -7,13 +7,13 @@ from moderation import demo
 from moderation.db import get_session
 from moderation.models import Article
 
-from .browser import browser, live_server, page, screenshot  # noqa: F401
+from .browser import screenshot
 from .conftest import PASSWORD, add_user
 
 pytestmark = pytest.mark.browser
 
 
-def test_sign_in_and_open_the_demo_article(app, live_server, page):  # noqa: F811
+def test_sign_in_and_open_the_demo_article(app, live_server, page):
     demo.load(app)
     add_user(app, "admin@example.org", "admin")
     with app.app_context():

@@ -98,19 +98,6 @@ def _english_phrases() -> set[str]:
     return phrases
 
 
-@pytest.fixture
-def objects(app):
-    from moderation import demo
-    from moderation.db import get_session
-    from moderation.models import Article, Original
-
-    demo.load(app)
-    with app.app_context():
-        session = get_session()
-        return {"article": session.exec(Article.__table__.select()).first().id,
-                "original": session.exec(Original.__table__.select()).first().id}
-
-
 @pytest.mark.parametrize("locale", ["zh_Hans", "en"])
 def test_every_page_renders_in_both_languages(app, objects, locale):
     phrases = _english_phrases()

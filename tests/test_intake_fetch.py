@@ -1,11 +1,7 @@
 """Fetching pages and feeds, against a local HTTP server serving fixture pages."""
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,89 +9,11 @@ import pytest
 from moderation.intake import Fetcher, FetchError, HostThrottle, Record, fetch_feed, fetch_page
 from moderation.intake.fetch import USER_AGENT
 
-WEB = Path(__file__).parent / "fixtures" / "intake" / "web"
-ROUTES = {
-    "/article.html": ("text/html; charset=utf-8", "article.html"),
-    "/gbk.html": ("text/html", "article_gbk.html"),
-    "/gbk-declared.html": ("text/html; charset=GBK", "article_gbk.html"),
-    "/feed.rss": ("application/rss+xml", "feed.rss"),
-    "/feed.atom": ("application/atom+xml; charset=utf-8", "feed.atom"),
-    "/not-a-feed": ("text/html", "article.html"),
-    "/image.png": ("image/png", None),
-}
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
-
-    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
-        pass
-
-    def _send(self, status: int, content_type: str, body: bytes, length: bool = True) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        if length:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def do_GET(self) -> None:
-        self.server.seen.append((self.path, self.headers.get("User-Agent"), time.monotonic()))
-        path = self.path.split("?")[0]
-        if path in ROUTES:
-            content_type, name = ROUTES[path]
-            body = (WEB / name).read_bytes() if name else b"\x89PNG\r\n\x1a\n" + bytes(64)
-            self._send(200, content_type, body)
-        elif path.startswith("/hops/"):
-            left = int(path.rsplit("/", 1)[1])
-            self._redirect(f"/hops/{left - 1}" if left > 1 else "/article.html")
-        elif path == "/to-ftp":
-            self._redirect("ftp://files.example/a")
-        elif path == "/bad-redirect":
-            self._redirect("http://[")
-        elif path == "/big":
-            self._send(200, "text/html", b"<p>" + b"x" * 50_000)
-        elif path == "/big-unannounced":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(b"<p>" + b"x" * 50_000)
-        elif path == "/slow":
-            time.sleep(1.0)
-            try:
-                self._send(200, "text/html", b"<p>late</p>")
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting, which is what the timeout test wants
-        else:
-            self._send(404, "text/html", b"<h1>Not found</h1>")
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    seen: list[tuple[str, str | None, float]]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[_Server]:
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    httpd.seen = []
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+from .webserver import WEB, WebServer
 
 
 @pytest.fixture
-def base(server: _Server) -> str:
+def base(server: WebServer) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
@@ -106,7 +24,7 @@ def fetcher() -> Iterator[Fetcher]:
 
 
 def test_a_page_is_fetched_extracted_and_kept_raw(
-    fetcher: Fetcher, base: str, server: _Server
+    fetcher: Fetcher, base: str, server: WebServer
 ) -> None:
     fetched = fetcher.fetch_page(base + "/article.html?utm_source=x")
     assert fetched.status == 200
@@ -208,7 +126,7 @@ def test_a_page_that_is_no_feed_is_refused(fetcher: Fetcher, base: str) -> None:
         fetcher.fetch_feed(base + "/image.png")
 
 
-def test_requests_to_one_host_are_spaced_by_the_delay(base: str, server: _Server) -> None:
+def test_requests_to_one_host_are_spaced_by_the_delay(base: str, server: WebServer) -> None:
     with Fetcher(throttle=HostThrottle(0.25)) as polite:
         polite.fetch_page(base + "/article.html")
         polite.fetch_page(base + "/article.html")
@@ -236,7 +154,7 @@ def test_the_throttle_waits_per_host_only() -> None:
     assert slept == [1.5]
 
 
-def test_module_functions_accept_a_plain_httpx_client(server: _Server) -> None:
+def test_module_functions_accept_a_plain_httpx_client(server: WebServer) -> None:
     port = server.server_address[1]
     with httpx.Client() as client:
         fetched = fetch_page(f"http://127.0.0.1:{port}/article.html", client)

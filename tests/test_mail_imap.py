@@ -5,7 +5,6 @@ import itertools
 import pytest
 
 from moderation.mailbox import ImapSource, SourceError, parse_imap_key, parse_message
-from tests.dovecot import dovecot  # noqa: F401
 from tests.fixtures.mail.make_fixtures import message
 
 pytestmark = pytest.mark.imap

@@ -9,7 +9,7 @@ from moderation import cases, outbox
 from moderation.db import get_session
 from moderation.models import AuditEvent, Reply, utcnow
 
-from .smtp import free_port, smtp_server  # noqa: F401
+from .smtp import free_port
 
 SENDER = "Moderation Desk <desk@uscntv.com>"
 
@@ -23,7 +23,7 @@ def _settings(port):
                                timeout=5)
 
 
-def test_reply_is_delivered_with_threading_headers(app, smtp_server):  # noqa: F811
+def test_reply_is_delivered_with_threading_headers(app, smtp_server):
     with app.app_context():
         session = get_session()
         case = _case(session)
@@ -64,7 +64,7 @@ def test_header_injection_is_refused(app, field, value):
                                sender=SENDER, **kwargs)
 
 
-def test_server_down_keeps_the_reply_and_retries_later(app, smtp_server):  # noqa: F811
+def test_server_down_keeps_the_reply_and_retries_later(app, smtp_server):
     with app.app_context():
         session = get_session()
         reply = outbox.queue_reply(session, case=_case(session), to_addr="a@abc.example",

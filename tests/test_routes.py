@@ -19,6 +19,14 @@ MATRIX = {
     "articles.index": ("GET", "/articles/", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
     "articles.detail": ("GET", "/articles/{article}",
                         {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "articles.raw": ("GET", "/articles/{article}/raw",
+                     {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "articles.upload": ("GET", "/articles/import",
+                        {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
+    "originals.raw": ("GET", "/originals/{original}/raw",
+                      {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "originals.upload": ("GET", "/originals/import",
+                         {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
     "originals.index": ("GET", "/originals/", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
     "originals.detail": ("GET", "/originals/{original}",
                          {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
@@ -30,21 +38,6 @@ MATRIX = {
     "admin.audit_log": ("GET", "/admin/audit", {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
 }
 ROLES = ("anonymous", "reviewer", "admin")
-
-
-@pytest.fixture
-def objects(app):
-    """One object of each kind, so detail pages have something to show."""
-    from moderation.db import transaction
-    from moderation.models import Article, Original
-
-    with app.app_context(), transaction() as session:
-        article = Article(url="https://uscntv.com/m/1.html", title="Matrix article",
-                          segments=[{"language": "en", "text": "Body"}])
-        original = Original(url="https://example.org/o/1", title="Matrix original", text="Body")
-        session.add_all([article, original])
-        session.flush()
-        return {"article": article.id, "original": original.id}
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -23,9 +23,11 @@ _SCALES = {
 }
 # Thousands may be grouped with commas or (thin, no-break) spaces: "14,000", "14 000".
 _NUMBER = r"(?<![0-9A-Za-z.,])(\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+|\d+)(?:\.(\d+))?"
-_CURRENCY = r"[$£€¥]"
+_CURRENCIES = frozenset("$£€¥")
+# Times and ISO dates come first so that their digits are skipped, not read as numbers.
 EN_NUMBER_RE = re.compile(
-    f"({_CURRENCY})?{_NUMBER}"
+    r"(?:\b(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b)"
+    f"|{_NUMBER}"
     r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn)\b|(?<=\d)(m|k|b)\b)?",
     re.IGNORECASE,
 )
@@ -45,7 +47,7 @@ ISO_DATE_RE = re.compile(r"\b(?:19|20)\d\d[-/.](\d{1,2})[-/.](\d{1,2})\b")
 TIME_RE = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 # Capitalised words that start no sentence, and acronyms: the names of an English text.
 _CAPITALISED_RE = re.compile(r"(?<![\w'’])[A-Z][A-Za-z0-9]+\b")
-_SENTENCE_OPENERS = frozenset(".!?:;\n\"“‘(")
+_SENTENCE_OPENERS = frozenset(".!?:;\n\"“‘")
 LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _HAN_RE = re.compile(f"[{HAN}]")
 _NOT_NAMES = frozenset(
@@ -98,14 +100,15 @@ def _keep(value: float) -> bool:
 
 def english_numbers(text: str) -> list[str]:
     """Number anchors of an English (or any Latin-script) text."""
-    text = TIME_RE.sub(" ", ISO_DATE_RE.sub(" ", text))
     out = []
     for m in EN_NUMBER_RE.finditer(text):
-        currency, whole, fraction, word_scale, letter_scale = m.groups()
+        whole, fraction, word_scale, letter_scale = m.groups()
+        if whole is None:
+            continue
         value = _plain_number(whole, fraction)
         if word_scale:
             value *= _SCALES[word_scale.lower()]
-        elif letter_scale and currency:
+        elif letter_scale and m.start() and text[m.start() - 1] in _CURRENCIES:
             # "£600m" is money; "100m" alone is more often a distance.
             value *= _SCALES[letter_scale.lower()]
         if _keep(value):
@@ -163,10 +166,8 @@ def english_names(text: str) -> list[str]:
         if lower in STOPWORDS or lower in _NOT_NAMES or lower in _MONTHS:
             continue
         if not word.isupper():
-            j = m.start() - 1
-            while j >= 0 and text[j] in " \t":
-                j -= 1
-            if j < 0 or text[j] in _SENTENCE_OPENERS:
+            before = text[max(0, m.start() - 4):m.start()].rstrip(" \t")
+            if not before or before[-1] in _SENTENCE_OPENERS:
                 continue
         out.append(stem(lower))
     return out

@@ -29,6 +29,8 @@ MIN_NEW_TOKENS = 20
 MIN_HITS = 2
 MIN_ANCHORS = 3
 ANCHOR_CANDIDATES = 4
+# Fingerprint candidates considered (most are skipped once better ones explain them).
+MAX_CANDIDATES = 50
 ANCHOR_RATIO = 0.5
 
 Segments = Sequence[tuple[str, str]]
@@ -123,34 +125,52 @@ class Matcher:
         """
         self.index.refresh()
         segs = _prepare(segments)
-        candidates = self._candidates(segs, day_number(published_at), limit)
-        scored = []
-        for original_id in candidates:
-            original = self.load_original(int(original_id))
+        scored: list[Scored] = []
+        explained: set[int] = set()
+        kept_hits: list[frozenset[int]] = []
+        verified = 0
+        for original_id, hits in self._candidates(segs, day_number(published_at), limit):
+            if verified >= limit * 2 + 3:
+                break
+            # A candidate whose shared fingerprints are all explained by a better match
+            # cannot add a source; it is only aligned if it is a duplicate of one.
+            if hits and kept_hits and len(hits - explained) < MIN_HITS and not any(
+                    len(hits & k) >= 0.9 * max(len(hits), len(k)) for k in kept_hits):
+                continue
+            original = self.load_original(original_id)
             if original is None:
                 continue
-            result = _compare(segs, original, int(original_id), self.min_score)
+            verified += 1
+            result = _compare(segs, original, original_id, self.min_score)
             if result.match.kind != NONE:
                 scored.append(result)
+                if hits:
+                    explained |= hits
+                    kept_hits.append(hits)
         return _select(scored, limit)
 
-    def _candidates(self, segs: list[_Segment], article_day: int | None, limit: int) -> list:
+    def _candidates(self, segs: list[_Segment], article_day: int | None,
+                    limit: int) -> list[tuple[int, frozenset[int]]]:
+        """(original id, query fingerprints it holds) of candidates, most promising first."""
         fps = fingerprints(s.text.tokens for s in segs)
-        out: dict[int, None] = {}
+        out: dict[int, frozenset[int]] = {}
         top_hits = 0
         if len(fps):
-            slots, _ = self.index.postings(fps, self.max_df)
+            slots, pos = self.index.postings(fps, self.max_df)
             if len(slots):
-                uniq, hits = np.unique(slots, return_counts=True)
-                order = np.argsort(-hits, kind="stable")
-                top_hits = int(hits[order[0]])
-                for i in order[:limit * 2 + 3]:
-                    if hits[i] >= max(MIN_HITS, 0.05 * top_hits):
-                        out[int(self.index.original_ids(uniq[i : i + 1])[0])] = None
+                order = np.argsort(slots, kind="stable")
+                slots, pos = slots[order], pos[order]
+                uniq, first, hits = np.unique(slots, return_index=True, return_counts=True)
+                top_hits = int(hits.max())
+                best = np.argsort(-hits, kind="stable")
+                best = best[hits[best] >= max(MIN_HITS, 0.05 * top_hits)][:MAX_CANDIDATES]
+                ids = self.index.original_ids(uniq[best])
+                for i, original_id in zip(best, ids.tolist(), strict=True):
+                    out[original_id] = frozenset(pos[first[i]:first[i] + hits[i]].tolist())
         if any(s.chinese for s in segs) or top_hits < 5:
             for original_id in self._anchor_candidates(segs, article_day):
-                out.setdefault(original_id, None)
-        return list(out)
+                out.setdefault(original_id, frozenset())
+        return list(out.items())
 
     def _anchor_candidates(self, segs: list[_Segment], article_day: int | None) -> list[int]:
         found: list[str] = []

@@ -1,6 +1,7 @@
 """English word stems and stop words shared by glosses and English texts."""
 
 import re
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     """
@@ -38,6 +39,7 @@ _WORD_RE = re.compile(r"[a-z][a-z0-9]*")
 STEM_LENGTH = 6
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Crude, stable stem of a lower-case English word: suffixes off, at most 6 letters."""
     word = _IRREGULAR.get(word, word)

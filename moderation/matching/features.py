@@ -51,9 +51,22 @@ def text_anchors(text: str, chinese: bool,
     return found
 
 
+class _AnchorHashes(dict):
+    """Anchor -> 64-bit hash, filled on demand (anchors repeat across originals)."""
+
+    def __missing__(self, anchor: str) -> int:
+        if len(self) > 1_000_000:
+            self.clear()
+        h = self[anchor] = stable_hash(anchor, ANCHOR_NAMESPACE)
+        return h
+
+
+_anchor_hashes = _AnchorHashes()
+
+
 def anchor_hashes(anchors: Iterable[str]) -> np.ndarray:
     """Sorted distinct 64-bit hashes of anchors."""
-    hashes = {stable_hash(a, ANCHOR_NAMESPACE) for a in anchors}
+    hashes = {_anchor_hashes[a] for a in set(anchors)}
     return np.array(sorted(hashes), dtype=np.uint64)
 
 

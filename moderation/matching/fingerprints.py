@@ -10,7 +10,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .text import TOKEN_RE, normalize_token
 
 SHINGLE_TOKENS = 5
-WINNOW_WINDOW = 6
+WINNOW_WINDOW = 8
 # Shorter shingles vote for sentence pairs during alignment: they survive light edits.
 ALIGN_SHINGLE_TOKENS = 3
 

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -9,6 +10,7 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    StringField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
@@ -73,3 +75,15 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class ImportForm(FlaskForm):
+    """Upload pages to import: the same reading and storing as the import commands."""
+
+    files = FileField(_l("Files (.jsonl, .txt, .html)"), validators=[FileRequired()],
+                      render_kw={"multiple": True, "accept": ".jsonl,.ndjson,.txt,.html,.htm"})
+    publisher = StringField(_l("Publisher (for files that name none)"),
+                            validators=[Length(max=200)])
+    base_url = StringField(_l("Base URL (for files without a URL)"),
+                           validators=[Length(max=500)])
+    submit = SubmitField(_l("Import"))

@@ -5,6 +5,8 @@ from sqlmodel import func, or_, select
 
 from ..db import get_session
 from ..models import Article, Original, Provenance, Publisher
+from .library import handle_import, raw_source
+from .security import admin_required
 
 bp = Blueprint("originals", __name__, url_prefix="/originals")
 PAGE_SIZE = 50
@@ -45,3 +47,17 @@ def detail(original_id: int):
     return render_template(
         "originals/detail.html", original=original, publisher=publisher, copies=copies
     )
+
+
+@bp.route("/<int:original_id>/raw")
+def raw(original_id: int):
+    original = get_session().get(Original, original_id) or abort(404)
+    source = raw_source(original.raw_id) or abort(404)
+    return render_template("library/raw.html", item=original, source=source,
+                           back="originals.detail", back_args={"original_id": original.id})
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_required
+def upload():
+    return handle_import("original")
