@@ -15,6 +15,7 @@ from .intake.urls import URLError, canonical_host, canonical_url
 from .models import Article, Original, Publisher, PublisherDomain, RawDocument, User, utcnow
 
 BATCH = 200
+MAX_URL = 2000  # the length of the url columns
 
 
 @dataclass
@@ -115,73 +116,138 @@ def _original_fields(record: Record, zone: tzinfo, publishers: PublisherDirector
     }
 
 
+def _chunks(items: Iterable, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Store:
+    """Writes one batch of records; the caller decides the transaction boundaries."""
+
+    def __init__(self, session: Session, kind: str, zone: tzinfo):
+        self.session, self.kind, self.zone = session, kind, zone
+        self.model = Article if kind == "article" else Original
+        self.publishers = PublisherDirectory(session) if kind == "original" else None
+
+    def existing(self, urls: list[str]) -> dict[str, Article | Original]:
+        rows = self.session.exec(select(self.model).where(self.model.url.in_(urls)))
+        return {row.url: row for row in rows}
+
+    def put(self, record: Record, url: str, known: dict) -> str:
+        """Add or update one record; returns "new", "updated" or "unchanged"."""
+        text_hash = record.page.text_hash
+        existing = known.get(url)
+        if existing is not None and existing.text_hash == text_hash:
+            return "unchanged"
+        if self.kind == "article":
+            fields = _article_fields(record, self.zone)
+        else:
+            fields = _original_fields(record, self.zone, self.publishers, url)
+        if existing is None:
+            row = self.model(url=url, text_hash=text_hash, **fields)
+            outcome = "new"
+        else:
+            row = existing
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.previous_text_hash, row.text_hash = row.text_hash, text_hash
+            row.updated_at = utcnow()
+            outcome = "updated"
+        self.pending.append((row, _raw_document(record)))
+        known[url] = row
+        return outcome
+
+    def flush(self) -> None:
+        """Write the batch's raw documents first (batched INSERTs), then the rows using them."""
+        self.session.add_all(raw for _, raw in self.pending if raw is not None)
+        self.session.flush()
+        for row, raw in self.pending:
+            if raw is not None:
+                row.raw_id = raw.id
+            self.session.add(row)
+        self.session.flush()
+        self.pending = []
+
+
 def store_records(
     session: Session, records: Iterable[Record | RecordError], *, kind: str, zone: tzinfo,
     actor: User | str | None = "cli", on_item: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Store each record as an Article (kind "article") or Original; commit in batches.
+    """Store each record as an Article (kind "article") or Original, a batch per transaction.
 
-    Each record goes in its own savepoint, so one bad record is reported and the rest stay.
+    A batch is written at once (one query to find what exists, batched inserts); if the
+    database refuses it, the batch is written again record by record, each in a savepoint,
+    so one bad record is reported and every other one is kept.
     """
-    model = Article if kind == "article" else Original
     report = ImportReport()
-    publishers = PublisherDirectory(session) if kind == "original" else None
-    pending = 0
-    for record in records:
-        if on_item:
-            on_item()
-        if not record.ok:
-            report.failures.append(str(record))
+    store = _Store(session, kind, zone)
+    for batch in _chunks(records, BATCH):
+        ready: list[tuple[Record, str]] = []
+        for record in batch:
+            if on_item:
+                on_item()
+            if not record.ok:
+                report.failures.append(str(record))
+                continue
+            try:
+                # A local file without a URL of its own is known by its file: address, which
+                # is unique on this machine; --base-url gives it a web address instead.
+                url = record.url if record.url_origin == "file" else canonical_url(record.url)
+            except URLError as exc:
+                report.failures.append(
+                    f"{_where(record)}: the address {record.url!r} cannot be used: {exc}")
+                continue
+            if len(url) > MAX_URL:
+                report.failures.append(f"{_where(record)}: the address is longer than {MAX_URL} "
+                                       "characters, which the desk does not store")
+                continue
+            ready.append((record, url))
+        if not ready:
             continue
-        where = f"{record.source}, line {record.line}" if record.line else str(record.source)
         try:
-            # A local file without a URL of its own is known by its file: address, which is
-            # unique on this machine; --base-url gives it a web address instead.
-            url = record.url if record.url_origin == "file" else canonical_url(record.url)
-        except URLError as exc:
-            report.failures.append(f"{where}: the address {record.url!r} cannot be used: {exc}")
-            continue
-        text_hash = record.page.text_hash
-        try:
-            with session.begin_nested():
-                existing = session.exec(select(model).where(model.url == url)).first()
-                if existing is not None and existing.text_hash == text_hash:
-                    report.unchanged += 1
-                    continue
-                if kind == "article":
-                    fields = _article_fields(record, zone)
-                else:
-                    fields = _original_fields(record, zone, publishers, url)
-                raw = _raw_document(record)
-                if raw is not None:
-                    session.add(raw)
-                    session.flush()
-                    fields["raw_id"] = raw.id
-                if existing is None:
-                    row = model(url=url, text_hash=text_hash, **fields)
-                else:
-                    row = existing
-                    for name, value in fields.items():
-                        setattr(row, name, value)
-                    row.previous_text_hash, row.text_hash = row.text_hash, text_hash
-                    row.updated_at = utcnow()
-                session.add(row)
-                session.flush()
-        except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-            report.failures.append(f"{where}: the database refused it: {reason}")
-            continue
-        if existing is None:
-            report.new += 1
-        else:
-            report.updated += 1
-        report.changed_ids.append(row.id)
-        pending += 1
-        if pending >= BATCH:
-            session.commit()
-            pending = 0
+            outcomes = _write(store, ready)
+        except SQLAlchemyError:
+            session.rollback()
+            store = _Store(session, kind, zone)
+            outcomes = []
+            for record, url in ready:
+                try:
+                    outcomes += _write(store, [(record, url)], nested=True)
+                except SQLAlchemyError as exc:
+                    reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+                    report.failures.append(f"{_where(record)}: the database refused it: {reason}")
+        for outcome, row in outcomes:
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if outcome != "unchanged":
+                report.changed_ids.append(row.id)
+        session.commit()
     audit.record(session, f"{kind}.import", actor=actor, object_type=kind,
                  after={"new": report.new, "updated": report.updated,
                         "unchanged": report.unchanged, "failed": report.failed})
     session.commit()
     return report
+
+
+def _where(record: Record) -> str:
+    return f"{record.source}, line {record.line}" if record.line else str(record.source)
+
+
+def _write(store: _Store, ready: list[tuple[Record, str]], nested: bool = False) -> list:
+    """Write records; with ``nested`` inside a savepoint, so a failure costs only these."""
+    store.pending = []
+    if nested:
+        with store.session.begin_nested():
+            return _write(store, ready)
+    known = store.existing([url for _, url in ready])
+    outcomes = []
+    for record, url in ready:
+        outcome = store.put(record, url, known)
+        outcomes.append((outcome, known[url]))
+    store.flush()
+    return outcomes

@@ -188,3 +188,26 @@ def test_raw_source_is_shown_as_text_never_as_html(client, app, auth):
     page = client.get(f"/originals/{original_id}/raw").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_articles_import_learns_the_sites_own_boilerplate(runner, app, tmp_path):
+    footer = "本站特别推荐:每日新闻早知道,欢迎订阅"
+    site = tmp_path / "site"
+    site.mkdir()
+    for n in range(30):
+        (site / f"{n}.txt").write_text(
+            f"第{n}号新闻标题\n\n2022-01-0{n % 9 + 1} 10:00   美国新闻网\n\n"
+            f"这是第{n}篇文章的正文,讲述了一件不同的事情,编号{n * 7919}。\n\n{footer}\n",
+            encoding="utf-8")
+    runner.invoke(args=["articles", "import", str(site), "--base-url", "https://uscntv.com/"])
+    assert (tmp_path / "instance" / "boilerplate.json").exists()
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "new.txt").write_text(
+        f"新的标题\n\n2022-02-01 10:00   美国新闻网\n\n一篇新文章的正文。\n\n{footer}\n",
+        encoding="utf-8")
+    runner.invoke(args=["articles", "import", str(later), "--base-url", "https://uscntv.com/"])
+    with app.app_context():
+        article = get_session().exec(
+            select(Article).where(Article.url == "https://uscntv.com/new.txt")).one()
+    assert article.body == "一篇新文章的正文。"

@@ -200,8 +200,9 @@ class Matcher:
 
 def _select(scored: list[Scored], limit: int) -> list[Match]:
     """Keep the best match, then others that explain more of the article, or duplicates."""
-    # Ties go to the original the article explains best, then to the older id.
-    scored.sort(key=lambda s: (-s.match.score, -s.match.original_coverage,
+    # Ties go to the original closest to the article, then to the one explaining most of it.
+    scored.sort(key=lambda s: (-s.match.score, -round(s.similarity, 4),
+                               -s.match.article_coverage, -s.match.original_coverage,
                                s.match.original_id or 0))
     kept: list[Scored] = []
     union: list[np.ndarray] | None = None

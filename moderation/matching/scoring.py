@@ -49,6 +49,8 @@ class Scored:
     match: Match
     covered: list[np.ndarray] = field(default_factory=list)
     weight: float = 0.0
+    # Mean similarity of the deciding pairs: tells a near-duplicate from the very original.
+    similarity: float = 0.0
 
 
 def _mask(text: Analysed, pairs: list[Pair]) -> np.ndarray:
@@ -99,10 +101,11 @@ class Evidence:
     article_coverage: float = 0.0
     original_coverage: float = 0.0
     words: float = 0.0
+    similarity: float = 0.0
 
 
 def _evidence(parts: list[SegmentPairs], original: Analysed, article_weight: float) -> Evidence:
-    words = pair_words = exact = 0.0
+    words = pair_words = exact = weighted_sim = 0.0
     a_evidence = 0.0
     o_evidence = np.zeros(len(original.tokens))
     for part in parts:
@@ -112,6 +115,7 @@ def _evidence(parts: list[SegmentPairs], original: Analysed, article_weight: flo
             w = part.text.token_weight(p.a_lo, p.a_hi)
             q = pair_weight(p.similarity, part.translation)
             pair_words += w
+            weighted_sim += w * p.similarity
             exact += w if p.similarity >= EXACT else 0.0
             a_best[p.a_lo:p.a_hi] = np.maximum(a_best[p.a_lo:p.a_hi], q)
             o_evidence[p.o_lo:p.o_hi] = np.maximum(o_evidence[p.o_lo:p.o_hi], q)
@@ -124,7 +128,8 @@ def _evidence(parts: list[SegmentPairs], original: Analysed, article_weight: flo
     a_strength = a_evidence / max(article_weight, 1e-9)
     o_strength = float((original.weights * o_evidence).sum()) / max(original.weight, 1e-9)
     strength = max(a_strength, o_strength, 1 - math.exp(-a_evidence / STRONG_PASSAGE_WORDS))
-    return Evidence(min(1.0, strength), exact / pair_words, a_cov, o_cov, words)
+    return Evidence(min(1.0, strength), exact / pair_words, a_cov, o_cov, words,
+                    weighted_sim / pair_words)
 
 
 def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed,
@@ -159,4 +164,4 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
         (languages[lead[0].segment], original_language),
     )
     covered = [_mask(p.text, p.pairs) for p in parts]
-    return Scored(match, covered, both.words)
+    return Scored(match, covered, both.words, (s if lead is same else t).similarity)
