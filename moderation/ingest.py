@@ -4,6 +4,9 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import parseaddr
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, or_, select
@@ -15,6 +18,7 @@ from .mailbox import (
     ParsedMessage,
     case_number_from,
     classify,
+    normalise_message_id,
     parse_message,
 )
 from .models import Case, MailMessage, Notice, Reply, utcnow
@@ -114,6 +118,22 @@ def _case_for_counter_notice(session: Session, notice: Notice) -> Case | None:
     return None
 
 
+def _case_for_retraction(session: Session, notice: Notice, sender: str) -> Case | None:
+    """The claimant's own earlier case that a retraction withdraws."""
+    rows = session.exec(
+        select(Notice, Case).join(Case, Case.id == Notice.case_id)
+        .join(MailMessage, MailMessage.id == Notice.message_id)
+        .where(or_(MailMessage.from_addr == sender, Notice.claimant_email == sender),
+               Notice.kind == "takedown")
+        .order_by(Case.id.desc())
+    ).all()
+    wanted = set(notice.target_urls)
+    for earlier, case in rows:
+        if not wanted or wanted & set(earlier.target_urls):
+            return case
+    return None
+
+
 def _notice_from(parsed: ParsedMessage, message: MailMessage, config: dict) -> Notice:
     fields = extract_notice(parsed, site_domains=list(config["SITE_DOMAINS"]))
     data = to_json(fields)
@@ -148,6 +168,12 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
             cases.apply(session, disputed, expected_version=disputed.version, actor="mailbox",
                         action="case.counter_notice", change=cases.Change(status="counter_notice"))
             return disputed, False
+    if notice.kind == "retraction":
+        withdrawn = _case_for_retraction(session, notice, message.from_addr)
+        if withdrawn is not None:
+            notice.case_id = withdrawn.id
+            _attach(session, message, withdrawn, "case.retraction_received")
+            return withdrawn, False
     duplicate_of = _duplicate_case(session, notice, message.from_addr, now)
     if duplicate_of is not None:
         notice.case_id = duplicate_of.id
@@ -157,7 +183,7 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
     claimant = notice.claimant or {}
     case = cases.open_case(
         session, actor="mailbox", subject=message.subject or "(no subject)",
-        kind="takedown" if notice.kind != "retraction" else "retraction",
+        kind="takedown",
         claimant_name=claimant.get("organisation") or claimant.get("name") or message.from_name,
         claimant_email=notice.claimant_email, jurisdiction=notice.jurisdiction,
         due_at=cases.due_from(message.received_at, config, notice.jurisdiction),
@@ -199,6 +225,20 @@ def _process(session: Session, message: MailMessage, config: dict, now: datetime
     return IngestResult(message.id, "stored", verdict.label, case.id if case else None, new_case)
 
 
+def _same_message_again(session: Session, raw: bytes) -> int | None:
+    """A copy already stored under other transport headers: same Message-ID, same sender."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
+        message_id = normalise_message_id(str(headers.get("Message-ID") or ""))
+        sender = parseaddr(str(headers.get("From") or ""))[1].lower()
+    except Exception:  # unreadable headers: the full parse will say why
+        return None
+    if not message_id or not sender:
+        return None
+    return session.exec(select(MailMessage.id).where(
+        MailMessage.message_id == message_id, MailMessage.from_addr == sender)).first()
+
+
 def ingest(
     session: Session, raw: bytes, *, config: dict, source: str = "", mailbox_key: str | None = None,
     uidvalidity: int | None = None, uid: int | None = None, now: datetime | None = None,
@@ -207,6 +247,8 @@ def ingest(
     now = now or utcnow()
     digest = hashlib.sha256(raw).hexdigest()
     existing = session.exec(select(MailMessage.id).where(MailMessage.sha256 == digest)).first()
+    if existing is None:
+        existing = _same_message_again(session, raw)
     if existing is not None:
         return IngestResult(existing, "duplicate")
     message = MailMessage(sha256=digest, raw=raw, source=source[:500], mailbox_key=mailbox_key,

@@ -46,8 +46,8 @@ class SMTPSettings:
 
 
 def loop_id(sender: str) -> str:
-    """The X-Loop value we stamp on our mail and refuse to answer."""
-    return f"moderation-desk {parseaddr(sender)[1] or sender}"
+    """The X-Loop value we stamp on our mail and refuse to answer: our own address."""
+    return (parseaddr(sender)[1] or sender).lower()
 
 
 def tagged_subject(case_id: int, subject: str) -> str:

@@ -6,7 +6,7 @@ from sqlmodel import select
 from moderation import audit
 from moderation.commands.setup import prepare_first_run
 from moderation.db import get_engine, get_session, schema_exists
-from moderation.models import Article, AuditEvent, Original, User
+from moderation.models import Article, AuditEvent, MailMessage, Notice, Original, User
 
 from .conftest import make_test_app
 
@@ -127,6 +127,14 @@ def test_first_run_creates_admin_and_demo_once(tmp_path):
     assert [s["language"] for s in article.segments] == ["zh", "en"]
     assert original.url.startswith("https://abcnews.go.com/Politics/")
     assert original.text.startswith("President Joe Biden spoke with Russian President")
+    with app.app_context():
+        session = get_session()
+        classes = sorted(session.exec(select(MailMessage.classification)).all())
+        seed_notice = next(n for n in session.exec(select(Notice))
+                           if article.url in n.target_urls and n.kind == "takedown")
+    assert classes == ["auto_reply", "bounce", "notice", "notice", "notice", "notice"]
+    assert seed_notice.verification[0]["verdict"] == "supported"
+    assert (tmp_path / "instance" / "mail" / "cur").is_dir()
     client = app.test_client()
     client.post("/login", data={"email": "admin@localhost", "password": password})
     page = client.get(f"/articles/{article.id}").get_data(as_text=True)

@@ -147,6 +147,20 @@ def test_an_article_combining_two_sources_lists_both(matcher):
     assert all(m.kind == EXCERPT for m in matches)
 
 
+def test_chinese_and_english_originals_of_one_page_are_both_found(tmp_path):
+    chinese, english = _seed_segments()
+    body = chinese[chinese.index("周四"):chinese.index("声明:文章")]
+    originals = {1: OriginalText(SEED_ORIGINAL, "en", SEED_DAY), 2: OriginalText(body, "zh")}
+    index = Index(tmp_path)
+    index.add_many(originals.items())
+    matches = Matcher(index, originals.get).match([("zh", chinese), ("en", english)])
+    assert {(m.original_id, m.kind, m.languages) for m in matches} == {
+        (1, VERBATIM, ("en", "en")), (2, VERBATIM, ("zh", "zh"))}
+    # The English text alone is a translation of the Chinese original (read backwards).
+    back = compare([("en", english)], originals[2])
+    assert back.kind == TRANSLATION and back.languages == ("en", "zh")
+
+
 def test_duplicate_originals_are_all_listed(tmp_path):
     text = ARTICLES[NAMES[5]]
     originals = {1: OriginalText(text), 2: OriginalText(text), 3: OriginalText(text),

@@ -40,7 +40,7 @@ def test_reply_is_delivered_with_threading_headers(app, smtp_server):
         assert delivered["Message-ID"] == reply.message_id
         assert delivered["In-Reply-To"] == "<n1@abc.example>"
         assert delivered["References"] == "<n0@abc.example> <n1@abc.example>"
-        assert delivered["X-Loop"] == "moderation-desk desk@uscntv.com"
+        assert delivered["X-Loop"] == "desk@uscntv.com"
         assert delivered["Auto-Submitted"] == "auto-replied"
         assert "我们已收到您的通知。" in delivered.get_content()
         assert session.get(Reply, reply.id).status == "sent"

@@ -26,8 +26,9 @@ def init_app(app: Flask) -> None:
     """Register every command on the app's CLI group."""
     from ..doctor import doctor_command
     from .library import articles_group, originals_group
+    from .mail import mail_group, notices_group
     from .setup import audit_group, init_db_command, run_command, users_group
 
     for command in (init_db_command, users_group, audit_group, run_command, doctor_command,
-                    articles_group, originals_group):
+                    articles_group, originals_group, mail_group, notices_group):
         app.cli.add_command(command)

@@ -1,4 +1,4 @@
-"""Demo data for a first run: the seed page of our site and the ABC News original it copies."""
+"""Demo data for a first run: the seed page, its ABC News original, and a few e-mails."""
 
 import hashlib
 from datetime import UTC, datetime
@@ -67,3 +67,20 @@ def load(app: Flask) -> None:
         session.flush()
         audit.record(session, "demo.load", actor="first-run", object_type="article",
                      object_id=article.id, after={"article": article.url, "original": original.url})
+    deliver_demo_mail(app)
+
+
+def deliver_demo_mail(app: Flask) -> None:
+    """Drop the demo e-mails into the instance Maildir and take them in like real mail."""
+    from ..mailbox import MaildirSource
+    from ..mailroom import receive
+
+    maildir = Path(str(app.config["MAILDIR"]))
+    for sub in ("new", "cur", "tmp"):
+        (maildir / sub).mkdir(parents=True, exist_ok=True)
+    for number, path in enumerate(sorted((HERE / "mail").glob("*.eml"))):
+        (maildir / "new" / f"demo{number}.{path.stem}:2,").write_bytes(path.read_bytes())
+    with app.app_context(), MaildirSource(maildir) as source:
+        from ..db import get_session
+
+        receive(get_session(), source, config=app.config, source_name=f"maildir:{maildir}")

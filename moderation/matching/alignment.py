@@ -17,7 +17,8 @@ from .text import Analysed, normalize
 MIN_SIMILARITY = 0.5
 # A region covering this share of a sentence's tokens is widened to the whole sentence.
 WHOLE_SENTENCE = 0.7
-# Shorter passages (a name, a set phrase) are no evidence unless they are whole sentences.
+# Shorter runs (a name, a set phrase) are no evidence unless they are whole sentences
+# (measured in words: ten Chinese characters make six).
 MIN_TOKENS = 6
 # Words inserted or deleted between two shared shingles that still continue one run.
 MAX_SHIFT = 6
@@ -188,11 +189,12 @@ def align(article: Analysed, original: Analysed) -> list[Pair]:
     for a_lo, a_hi, o_lo, o_hi in runs:
         a_taken[a_lo:a_hi] -= 1
         o_taken[o_lo:o_hi] -= 1
+        short = article.token_weight(a_lo, a_hi) < MIN_TOKENS
         a_lo, a_hi = _region(article, a_lo, a_hi, a_taken > 0)
         o_lo, o_hi = _region(original, o_lo, o_hi, o_taken > 0)
         a_taken[a_lo:a_hi] += 1
         o_taken[o_lo:o_hi] += 1
-        if a_hi - a_lo < MIN_TOKENS and not (
+        if short and not (
                 _is_sentence(article, a_lo, a_hi) and _is_sentence(original, o_lo, o_hi)):
             continue
         sim = _similarity(article, original, a_lo, a_hi, o_lo, o_hi)

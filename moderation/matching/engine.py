@@ -15,7 +15,7 @@ from .fingerprints import day_number, fingerprints
 from .index import Index
 from .results import NONE, Match, OriginalText
 from .scoring import Scored, SegmentPairs, score
-from .text import Analysed, analyse
+from .text import Analysed, analyse, han_weight
 
 # Only this much of an article or original is read: a 1 MB page stays well under a second.
 MAX_CHARS = 200_000
@@ -61,7 +61,9 @@ def _compare(segments: list[_Segment], original: OriginalText, original_id: int 
     parts: list[SegmentPairs] = []
     for k, seg in enumerate(segments):
         same = align(seg.text, o)
-        parts.append(SegmentPairs(k, seg.text, same, False))
+        weight = seg.text.weight if seg.chinese or o_chinese else seg.text.weight - han_weight(
+            seg.text)
+        parts.append(SegmentPairs(k, seg.text, same, False, weight))
         if seg.chinese != o_chinese:
             # Sentences already found word for word are not translations of anything.
             done = np.zeros(len(seg.text.tokens), dtype=bool)
@@ -72,7 +74,7 @@ def _compare(segments: list[_Segment], original: OriginalText, original_id: int 
             else:
                 pairs = [Pair(p.o_lo, p.o_hi, p.a_lo, p.a_hi, p.similarity)
                          for p in align_translation(o, seg.text, en_done=done)]
-            parts.append(SegmentPairs(k, seg.text, pairs, True))
+            parts.append(SegmentPairs(k, seg.text, pairs, True, weight))
     return score(original_id, parts, o, [s.language for s in segments], original.language,
                  min_score)
 
@@ -106,7 +108,8 @@ class Matcher:
     """Finds the originals an article was taken from.
 
     ``load_original(original_id)`` returns the original's text (or None if it is gone);
-    it is called only for the few candidates worth aligning.
+    it is called only for the few candidates worth aligning. Only the first 200,000
+    characters of each segment and original are read.
     """
 
     def __init__(self, index: Index, load_original: Callable[[int], OriginalText | None], *,
@@ -129,7 +132,7 @@ class Matcher:
         explained: set[int] = set()
         kept_hits: list[frozenset[int]] = []
         verified = 0
-        for original_id, hits in self._candidates(segs, day_number(published_at), limit):
+        for original_id, hits in self._candidates(segs, day_number(published_at)):
             if verified >= limit * 2 + 3:
                 break
             # A candidate whose shared fingerprints are all explained by a better match
@@ -149,8 +152,8 @@ class Matcher:
                     kept_hits.append(hits)
         return _select(scored, limit)
 
-    def _candidates(self, segs: list[_Segment], article_day: int | None,
-                    limit: int) -> list[tuple[int, frozenset[int]]]:
+    def _candidates(self, segs: list[_Segment],
+                    article_day: int | None) -> list[tuple[int, frozenset[int]]]:
         """(original id, query fingerprints it holds) of candidates, most promising first."""
         fps = fingerprints(s.text.tokens for s in segs)
         out: dict[int, frozenset[int]] = {}
@@ -213,18 +216,21 @@ def _select(scored: list[Scored], limit: int) -> list[Match]:
             kept.append(cand)
             union = [c.copy() for c in cand.covered]
             continue
-        mine = sum(int(c.sum()) for c in cand.covered)
-        new = sum(int((c & ~u).sum()) for c, u in zip(cand.covered, union, strict=True))
+        mine = sum(int((c > 0).sum()) for c in cand.covered)
+        # Tokens this candidate explains better than the matches kept so far (copied
+        # where they were only translated counts too).
+        new = sum(int((c > u).sum()) for c, u in zip(cand.covered, union, strict=True))
         duplicate = any(_same_passages(cand, k) and math.isclose(
             cand.match.score, k.match.score, rel_tol=0.05) for k in kept)
         if duplicate or (new >= MIN_NEW_TOKENS and new >= 0.2 * mine):
             kept.append(cand)
-            union = [u | c for u, c in zip(union, cand.covered, strict=True)]
+            union = [np.maximum(u, c) for u, c in zip(union, cand.covered, strict=True)]
     return [k.match for k in kept]
 
 
 def _same_passages(a: Scored, b: Scored) -> bool:
     """True if two matches cover (nearly) the same words of the article."""
-    both = sum(int((x & y).sum()) for x, y in zip(a.covered, b.covered, strict=True))
-    either = sum(int((x | y).sum()) for x, y in zip(a.covered, b.covered, strict=True))
+    both = sum(int(((x > 0) & (y > 0)).sum()) for x, y in zip(a.covered, b.covered, strict=True))
+    either = sum(int(((x > 0) | (y > 0)).sum()) for x, y in zip(a.covered, b.covered,
+                                                                 strict=True))
     return either > 0 and both / either >= 0.9

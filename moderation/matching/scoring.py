@@ -1,7 +1,7 @@
 """From aligned pairs to a Match: spans, coverages, kind and score."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -34,17 +34,23 @@ def pair_weight(similarity: float, translation: bool) -> float:
 
 @dataclass
 class SegmentPairs:
-    """Aligned pairs of one article segment, and whether they are translations."""
+    """Aligned pairs of one article segment, and whether they are translations.
+
+    ``weight``: how much of the segment could have been aligned at all (Chinese text in a
+    segment read as English, such as a site's chrome, can be neither copied nor
+    translated from an English original, and is not counted).
+    """
 
     segment: int
     text: Analysed
     pairs: list[Pair]
     translation: bool
+    weight: float
 
 
 @dataclass
 class Scored:
-    """A match with the article tokens it covers (to tell apart several sources)."""
+    """A match with the article tokens it explains (to tell apart several sources)."""
 
     match: Match
     covered: list[np.ndarray] = field(default_factory=list)
@@ -114,14 +120,15 @@ def _evidence(parts: list[SegmentPairs], original: Analysed, article_weight: flo
         for p in part.pairs:
             w = part.text.token_weight(p.a_lo, p.a_hi)
             q = pair_weight(p.similarity, part.translation)
-            pair_words += w
-            weighted_sim += w * p.similarity
-            exact += w if p.similarity >= EXACT else 0.0
+            # Exactness and similarity are measured over the pairs that count as evidence.
+            pair_words += w * q
+            weighted_sim += w * q * p.similarity
+            exact += w * q if p.similarity >= EXACT else 0.0
             a_best[p.a_lo:p.a_hi] = np.maximum(a_best[p.a_lo:p.a_hi], q)
             o_evidence[p.o_lo:p.o_hi] = np.maximum(o_evidence[p.o_lo:p.o_hi], q)
         words += float(part.text.weights[_mask(part.text, part.pairs)].sum())
         a_evidence += float((part.text.weights * a_best).sum())
-    if words < MIN_WORDS:
+    if words < MIN_WORDS or not pair_words:
         return Evidence(words=words)
     a_cov = min(1.0, words / max(article_weight, 1e-9))
     o_cov = float(original.weights[o_evidence > 0].sum()) / max(original.weight, 1e-9)
@@ -138,7 +145,10 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
 
     A match too weak to count keeps its score, coverages and spans, for the record.
     """
-    article_weight = sum({p.segment: p.text.weight for p in parts}.values())
+    article_weight = sum({p.segment: p.weight for p in parts}.values())
+    # Pairs too loose to count as evidence are neither shown nor counted.
+    parts = [replace(p, pairs=[x for x in p.pairs if pair_weight(x.similarity, p.translation)])
+             for p in parts]
     same = [p for p in parts if not p.translation and p.pairs]
     trans = [p for p in parts if p.translation and p.pairs]
     s = _evidence(same, original, article_weight)
@@ -155,13 +165,20 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
         return Scored(Match.none(original_id, (languages[0] if languages else "",
                                                original_language)))
     both = _evidence(same + trans, original, article_weight)
-    spans = [s for part in same + trans for s in _spans(part, original)]
-    spans.sort(key=lambda s: (s.segment, s.article_start))
+    spans = [span for part in same + trans for span in _spans(part, original)]
+    spans.sort(key=lambda span: (span.segment, span.article_start))
     final = round(min(1.0, max(s.score, t.score)), 4)
     match = Match(
         original_id, final, kind if final >= min_score else NONE,
         round(both.article_coverage, 4), round(both.original_coverage, 4), tuple(spans),
         (languages[lead[0].segment], original_language),
     )
-    covered = [_mask(p.text, p.pairs) for p in parts]
-    return Scored(match, covered, both.words, (s if lead is same else t).similarity)
+    # One array per segment, whatever kinds of pairs it has, so that matches compare: 2
+    # where a token is copied, 1 where it is translated, 0 where it is not explained.
+    covered: dict[int, np.ndarray] = {}
+    for p in parts:
+        level = _mask(p.text, p.pairs).astype(np.int8) * (1 if p.translation else 2)
+        covered[p.segment] = np.maximum(covered[p.segment], level) if p.segment in covered \
+            else level
+    return Scored(match, [covered[k] for k in sorted(covered)], both.words,
+                  (s if lead is same else t).similarity)

@@ -135,6 +135,11 @@ def token_weight(token: str) -> float:
     return NOSPACE_TOKEN_WEIGHT if len(token) == 1 and ord(token) >= 0x0E00 else 1.0
 
 
+def han_weight(text: Analysed) -> float:
+    """Weight of the Han characters of an analysed text."""
+    return sum(NOSPACE_TOKEN_WEIGHT for t in text.tokens if len(t) == 1 and HAN_RE.match(t))
+
+
 def sentence_ends(text: str) -> list[int]:
     """Character offsets where sentences end (always including the end of the text)."""
     ends = [m.end() for m in SENTENCE_END_RE.finditer(text)

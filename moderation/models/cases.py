@@ -12,7 +12,7 @@ CASE_STATUSES = (
     "duplicate", "withdrawn", "counter_notice", "restored", "upheld",
 )
 OPEN_STATUSES = ("new", "open", "in_review", "needs_info", "counter_notice")
-CASE_KINDS = ("takedown", "review")
+CASE_KINDS = ("takedown", "review", "inquiry")
 DECISION_ACTIONS = ("remove", "keep", "partial")
 
 

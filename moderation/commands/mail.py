@@ -1,0 +1,146 @@
+"""The contact mailbox: import, fetch, retry; notices export."""
+
+import json
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import select
+
+from .. import db, mailroom
+from ..ingest import retry_quarantined
+from ..mailbox import SourceError, open_source
+from ..models import MailMessage, Notice
+from ..outbox import SMTPSettings, send_pending
+from . import friendly
+
+
+@click.group("mail")
+def mail_group():
+    """Mail received at the contact mailbox."""
+
+
+@mail_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+@friendly
+def mail_import(paths):
+    """Import mail from Maildir folders, mbox files, .eml files or folders of them."""
+    db.upgrade(db.get_engine())
+    session, failed = db.get_session(), False
+    for path in paths:
+        try:
+            with open_source(path) as source:
+                receipt = mailroom.receive(session, source, config=current_app.config,
+                                           source_name=f"file:{path.resolve()}")
+        except SourceError as exc:
+            click.echo(f"{path}: {exc}", err=True)
+            failed = True
+            continue
+        click.echo(f"{path}: {receipt.summary()}")
+    if failed:
+        raise SystemExit(1)
+
+
+def _fetch_once(session) -> mailroom.Receipt:
+    with mailroom.imap_source(session, current_app.config) as source:
+        return mailroom.receive(session, source, config=current_app.config,
+                                source_name=source.key_prefix)
+
+
+def _send_replies(session) -> None:
+    settings = SMTPSettings.from_config(current_app.config)
+    if settings is not None:
+        report = send_pending(session, settings)
+        if report.sent or report.failed or report.waiting:
+            click.echo(f"replies: {report.sent} sent, {report.waiting} waiting to retry, "
+                       f"{report.failed} failed")
+
+
+@mail_group.command("fetch")
+@click.option("--watch", is_flag=True, help="Keep fetching (and sending queued replies).")
+@click.option("--interval", default=60, show_default=True, type=click.IntRange(min=1),
+              help="Seconds between passes with --watch.")
+@with_appcontext
+@friendly
+def mail_fetch(watch, interval):
+    """Fetch new mail from the configured IMAP mailbox."""
+    db.upgrade(db.get_engine())
+    session = db.get_session()
+    while True:
+        try:
+            receipt = _fetch_once(session)
+            note = " (the mailbox was renumbered; re-read and de-duplicated)" if receipt.resynced else ""
+            click.echo(f"mailbox: {receipt.summary()}{note}")
+            _send_replies(session)
+        except SourceError as exc:
+            if not watch:
+                raise click.ClickException(str(exc)) from None
+            click.echo(f"mailbox: {exc} Trying again in {interval} s.", err=True)
+        except db.DatabaseUnavailable as exc:
+            if not watch:
+                raise
+            click.echo(f"database: {exc} Trying again in {interval} s.", err=True)
+        if not watch:
+            return
+        session.close()
+        time.sleep(interval)
+
+
+@mail_group.command("retry")
+@with_appcontext
+@friendly
+def mail_retry():
+    """Read quarantined messages again."""
+    db.check_connection(db.get_engine())
+    results = retry_quarantined(db.get_session(), config=current_app.config)
+    still = sum(1 for r in results if r.outcome == "quarantined")
+    click.echo(f"{len(results)} quarantined message(s) read again: "
+               f"{len(results) - still} now understood, {still} still quarantined.")
+
+
+@click.group("notices")
+def notices_group():
+    """Notices read from received mail."""
+
+
+def notice_record(message: MailMessage, notice: Notice | None) -> dict:
+    """One message as `notices export` describes it (docs/DESIGN.md)."""
+    claimant = dict.fromkeys(("name", "email", "organisation", "phone", "address"))
+    statements = dict.fromkeys(("good_faith", "accuracy", "perjury", "signature"), False)
+    record = {
+        "message_id": message.message_id, "classification": message.classification,
+        "kind": None, "claimant": claimant, "target_urls": [], "original_urls": [],
+        "statements": statements, "jurisdiction": None, "missing_elements": [],
+        "case_id": message.case_id, "subject": message.subject,
+        "from": message.from_addr, "received_at": message.received_at.isoformat(),
+    }
+    if message.classification == "quarantined":
+        record["reason"] = message.quarantine_reason
+    if notice is not None:
+        claimant.update({k: (notice.claimant or {}).get(k) for k in claimant})
+        statements.update({k: bool((notice.statements or {}).get(k)) for k in statements})
+        record.update(kind=notice.kind, target_urls=notice.target_urls,
+                      original_urls=notice.original_urls, jurisdiction=notice.jurisdiction,
+                      missing_elements=notice.missing_elements,
+                      case_id=notice.case_id or message.case_id,
+                      verification=notice.verification)
+    return record
+
+
+@notices_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@with_appcontext
+@friendly
+def notices_export(fmt, output):
+    """One JSON object per received message, notices or not."""
+    db.check_connection(db.get_engine())
+    rows = db.get_session().exec(
+        select(MailMessage, Notice).outerjoin(Notice, Notice.message_id == MailMessage.id)
+        .order_by(MailMessage.id)
+    )
+    json.dump([notice_record(m, n) for m, n in rows], output, ensure_ascii=False, indent=2)
+    output.write("\n")
