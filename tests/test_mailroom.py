@@ -62,7 +62,7 @@ def test_the_same_message_imported_twice_is_stored_once(runner, app, tmp_path):
 
 
 def test_a_notice_about_the_demo_article_is_verified_as_supported(runner, app):
-    demo.load(app)
+    demo.load(app, with_mail=False)
     _import(runner, NOTICES / "dmca_abc_news.eml")
     with app.app_context():
         notice = get_session().exec(select(Notice)).one()
