@@ -31,6 +31,8 @@ DEFAULTS: dict[str, object] = {
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "MAIL_FROM": "desk@localhost",
+    # Fetch a notice's claimed originals from the web when they are not in the corpus.
+    "FETCH_CLAIMED_ORIGINALS": False,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_SECONDS": 60,
     "SESSION_HOURS": 12,

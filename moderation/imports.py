@@ -178,8 +178,11 @@ class _Store:
 def store_records(
     session: Session, records: Iterable[Record | RecordError], *, kind: str, zone: tzinfo,
     actor: User | str | None = "cli", on_item: Callable[[], None] | None = None,
+    commit: bool = True,
 ) -> ImportReport:
     """Store each record as an Article (kind "article") or Original, a batch per transaction.
+
+    With ``commit=False`` nothing is committed: the caller's transaction holds it all.
 
     A batch is written at once (one query to find what exists, batched inserts); if the
     database refuses it, the batch is written again record by record, each in a savepoint,
@@ -213,6 +216,8 @@ def store_records(
         try:
             outcomes = _write(store, ready)
         except SQLAlchemyError:
+            if not commit:
+                raise  # inside the caller's transaction: let the caller decide
             session.rollback()
             store = _Store(session, kind, zone)
             outcomes = []
@@ -226,11 +231,13 @@ def store_records(
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome != "unchanged":
                 report.changed_ids.append(row.id)
-        session.commit()
+        if commit:
+            session.commit()
     audit.record(session, f"{kind}.import", actor=actor, object_type=kind,
                  after={"new": report.new, "updated": report.updated,
                         "unchanged": report.unchanged, "failed": report.failed})
-    session.commit()
+    if commit:
+        session.commit()
     return report
 
 

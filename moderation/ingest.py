@@ -179,7 +179,9 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
         notice.case_id = duplicate_of.id
         _attach(session, message, duplicate_of, "notice.duplicate")
         return duplicate_of, False
-    notice.verification = verification.verify(session, notice) if notice.kind == "takedown" else []
+    fetch = verification.fetch_original if config.get("FETCH_CLAIMED_ORIGINALS") else None
+    notice.verification = (
+        verification.verify(session, notice, fetch=fetch) if notice.kind == "takedown" else [])
     claimant = notice.claimant or {}
     case = cases.open_case(
         session, actor="mailbox", subject=message.subject or "(no subject)",

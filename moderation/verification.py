@@ -42,7 +42,8 @@ def claimant_publishers(session: Session, notice: Notice) -> set[int]:
     return found
 
 
-def _claimed_originals(session: Session, notice: Notice) -> list[Original]:
+def _claimed_originals(session: Session, notice: Notice, fetch) -> list[Original]:
+    """The originals the notice names, from our corpus or, when allowed, from the web."""
     originals = []
     for url in notice.original_urls:
         try:
@@ -50,9 +51,37 @@ def _claimed_originals(session: Session, notice: Notice) -> list[Original]:
         except URLError:
             continue
         original = session.exec(select(Original).where(Original.url == key)).first()
+        if original is None and fetch is not None:
+            original = fetch(session, url)
         if original is not None:
             originals.append(original)
     return originals
+
+
+def fetch_original(session: Session, url: str) -> Original | None:
+    """Fetch a claimed original from the web and keep it like an imported one."""
+    from datetime import UTC
+
+    from .imports import store_records
+    from .intake import Fetcher, FetchError, Record
+
+    # Canonical URLs fold http into https; a site that only serves http is tried as such.
+    candidates = [url] + ([url.replace("https://", "http://", 1)] if url.startswith("https://")
+                          else [])
+    record = None
+    with Fetcher() as fetcher:
+        for candidate in candidates:
+            try:
+                record = Record.from_fetched(fetcher.page(candidate))
+                break
+            except FetchError:
+                continue
+    if record is None:
+        return None
+    with session.begin_nested():
+        store_records(session, [record], kind="original", zone=UTC, actor="verification",
+                      commit=False)
+    return session.exec(select(Original).where(Original.url == canonical_url(record.url))).first()
 
 
 def _our_provenance(session: Session, article: Article, claimants: set[int]) -> dict | None:
@@ -70,9 +99,13 @@ def _our_provenance(session: Session, article: Article, claimants: set[int]) -> 
             "claimants": original.publisher_id in claimants}
 
 
-def verify(session: Session, notice: Notice) -> list[dict]:
-    """A verdict for each target URL, with the match that supports it and our own provenance."""
-    claimed = _claimed_originals(session, notice)
+def verify(session: Session, notice: Notice, *, fetch=None) -> list[dict]:
+    """A verdict for each target URL, with the match that supports it and our own provenance.
+
+    ``fetch(session, url)`` gets a claimed original that is not in the corpus (see
+    ``fetch_original``); without it such an original counts as unavailable.
+    """
+    claimed = _claimed_originals(session, notice, fetch)
     claimants = claimant_publishers(session, notice)
     results = []
     for url in notice.target_urls:

@@ -266,3 +266,55 @@ def test_messages_without_message_id_are_told_apart_by_their_bytes(app):
                     ingest(session, base + b"\r\nP.S. another line\r\n", config=app.config).outcome,
                     ingest(session, base, config=app.config).outcome]
     assert outcomes == ["stored", "stored", "duplicate"]
+
+
+def test_a_claimed_original_missing_from_the_corpus_is_fetched_when_allowed(app, server):
+    from moderation.db import transaction
+    from moderation.intake import extract_html_page
+    from moderation.models import Article, Original
+    from tests.webserver import WEB
+
+    page = extract_html_page((WEB / "article.html").read_text(encoding="utf-8"))
+    with app.app_context(), transaction() as session:
+        session.add(Article(url="https://uscntv.com/caijing/2023/0315/1.html", title="码头工人",
+                            segments=[{"language": "en", "text": page.body}]))
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    notice = (
+        "From: Harbour Ledger Legal <legal@harbourledger.example>\r\n"
+        "To: uscntv@outlook.com\r\nSubject: DMCA takedown notice\r\n"
+        "Message-ID: <fetch-test@harbourledger.example>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Under the DMCA, 17 U.S.C. 512, we ask you to remove "
+        "https://www.uscntv.com/caijing/2023/0315/1.html which copies our article "
+        f"{base}/article.html\r\n"
+    ).encode()
+    app.config["FETCH_CLAIMED_ORIGINALS"] = True
+    with app.app_context():
+        session = get_session()
+        result = ingest(session, notice, config=app.config)
+        stored = session.exec(select(Notice)).one()
+        assert result.new_case
+        [item] = stored.verification
+        assert item["verdict"] == "supported" and item["kind"] == "verbatim"
+        original = session.get(Original, item["original_id"])
+        assert original.title == "Dock workers vote to strike over automation plans"
+
+
+def test_without_fetching_a_missing_original_is_unavailable(app):
+    from moderation.db import transaction
+    from moderation.models import Article
+
+    with app.app_context(), transaction() as session:
+        session.add(Article(url="https://uscntv.com/a/1.html", segments=[
+            {"language": "en", "text": "Some text that was copied from somewhere."}]))
+    notice = (
+        b"From: Legal <legal@elsewhere.example>\r\nTo: uscntv@outlook.com\r\n"
+        b"Subject: DMCA takedown notice\r\nMessage-ID: <nofetch@elsewhere.example>\r\n\r\n"
+        b"Under the DMCA please remove https://uscntv.com/a/1.html, a copy of "
+        b"https://elsewhere.example/story/1\r\n"
+    )
+    with app.app_context():
+        session = get_session()
+        ingest(session, notice, config=app.config)
+        [item] = session.exec(select(Notice)).one().verification
+    assert item["verdict"] == "original_unavailable"
