@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from . import audit
-from .models import Case, User, utcnow
+from .models import Case, CaseTarget, Notice, User, utcnow
 
 # Which status may follow which (DESIGN.md, "Case lifecycle").
 TRANSITIONS: dict[str, set[str]] = {
@@ -162,3 +162,22 @@ def assign(
 
 def due_from(received: datetime, config: dict, jurisdiction: str | None) -> datetime:
     return received + timedelta(hours=sla_hours(config, jurisdiction))
+
+
+def record_targets(session: Session, case: Case, notice: Notice) -> None:
+    """Keep a case's pages and its queue summary in step with its notice's verification."""
+    items = notice.verification or [{"url": url, "verdict": ""} for url in notice.target_urls]
+    existing = {t.url: t for t in session.exec(
+        sa.select(CaseTarget).where(CaseTarget.case_id == case.id)).scalars()}
+    for item in items:
+        target = existing.get(item["url"]) or CaseTarget(case_id=case.id, url=item["url"])
+        target.article_id = item.get("article_id")
+        target.original_id = item.get("original_id")
+        target.verdict = item.get("verdict", "")
+        target.kind, target.score = item.get("kind"), item.get("score")
+        session.add(target)
+        existing[item["url"]] = target
+    case.target_count = len(existing)
+    case.supported_count = sum(1 for t in existing.values() if t.verdict == "supported")
+    case.complete = not notice.missing_elements
+    session.add(case)

@@ -192,6 +192,7 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
     )
     notice.case_id = case.id
     message.case_id = case.id
+    cases.record_targets(session, case, notice)
     return case, True
 
 

@@ -12,14 +12,24 @@ from .articles import (
 )
 from .audit import AuditEvent
 from .base import JSONType, UTCDateTime, utcnow
-from .cases import CASE_KINDS, CASE_STATUSES, DECISION_ACTIONS, OPEN_STATUSES, Case, Decision
+from .cases import (
+    CASE_KINDS,
+    CASE_STATUSES,
+    DECISION_ACTIONS,
+    OPEN_STATUSES,
+    Case,
+    CaseTarget,
+    Decision,
+)
 from .mail import CLASSIFICATIONS, JURISDICTIONS, NOTICE_KINDS, MailMessage, Notice, Reply
+from .settings import ApiToken, Setting, WebhookDelivery
 from .users import ROLES, LoginAttempt, User
 
 __all__ = [
     "ARTICLE_STATUSES", "CASE_KINDS", "CASE_STATUSES", "CLASSIFICATIONS", "DECISION_ACTIONS",
     "JURISDICTIONS", "MATCH_KINDS", "NOTICE_KINDS", "OPEN_STATUSES", "ROLES",
-    "Article", "AuditEvent", "Case", "Decision", "JSONType", "LoginAttempt", "MailMessage",
+    "ApiToken", "Article", "AuditEvent", "Case", "CaseTarget", "Decision", "Setting",
+    "WebhookDelivery", "JSONType", "LoginAttempt", "MailMessage",
     "Notice", "Original", "Provenance", "Publisher", "PublisherDomain", "RawDocument", "Reply",
     "UTCDateTime", "User", "utcnow",
 ]

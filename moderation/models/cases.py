@@ -38,6 +38,13 @@ class Case(SQLModel, table=True):
     # When the SLA clock was paused (needs_info, a put-back window); None while it runs.
     paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     duplicate_of_id: int | None = Field(default=None, foreign_key="case.id", ondelete="SET NULL")
+    # Summaries kept by the services for the queue, so that 100,000 cases list fast.
+    target_count: int = Field(default=0)
+    supported_count: int = Field(default=0)
+    complete: bool = Field(default=True)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When a removal disputed by a counter-notice is to be put back (unless suit is filed).
+    putback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Optimistic locking: cases.py bumps it on every change; a stale form gets 409.
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -61,3 +68,23 @@ class Decision(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     superseded: bool = Field(default=False)
+
+
+class CaseTarget(SQLModel, table=True):
+    """One page of ours that a case is about, with its verification verdict and decision."""
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    url: str = Field(max_length=2000, index=True)
+    article_id: int | None = Field(
+        default=None, foreign_key="article.id", index=True, ondelete="SET NULL"
+    )
+    original_id: int | None = Field(
+        default=None, foreign_key="original.id", index=True, ondelete="SET NULL"
+    )
+    verdict: str = Field(default="", max_length=30, index=True)
+    kind: str | None = Field(default=None, max_length=20)
+    score: float | None = Field(default=None)
+    decision: str | None = Field(default=None, max_length=20)
