@@ -27,6 +27,8 @@ TRANSITIONS: dict[str, set[str]] = {
     "upheld": set(),
 }
 CLOSED = {"resolved_kept", "duplicate", "withdrawn", "restored", "upheld"}
+# A decision taken back within its grace period returns the case to review.
+UNDOABLE = {"resolved_removed", "resolved_kept"}
 # Statuses in which the SLA clock stands still.
 PAUSED = {"needs_info", "counter_notice"}
 # Hours to handle a notice, by jurisdiction; configurable as SLA_HOURS_<US|EU|CN|DEFAULT>.
@@ -84,6 +86,7 @@ class Change:
 def apply(
     session: Session, case: Case, *, expected_version: int, change: Change, action: str,
     actor: User | str | None, details: dict | None = None, now: datetime | None = None,
+    undo: bool = False,
 ) -> Case:
     """Apply one change under optimistic locking and audit it, in the caller's transaction.
 
@@ -94,12 +97,17 @@ def apply(
     before = snapshot(case)
     values: dict = {"version": expected_version + 1, "updated_at": now}
     if change.status and change.status != case.status:
-        if change.status not in TRANSITIONS.get(case.status, set()):
+        allowed = TRANSITIONS.get(case.status, set())
+        if undo and case.status in UNDOABLE:
+            allowed = allowed | {"in_review"}
+        if change.status not in allowed:
             raise CaseError(f"a case that is {case.status} cannot become {change.status}")
         values["status"] = change.status
         values.update(_clock(case, change.status, now))
         if change.status in CLOSED:
             values["closed_at"] = now
+        elif case.closed_at is not None:
+            values["closed_at"] = None
     if change.assignee_id is not KEEP:
         values["assignee_id"] = change.assignee_id
     if change.duplicate_of_id is not KEEP:

@@ -38,10 +38,13 @@ DEFAULTS: dict[str, object] = {
     "SESSION_HOURS": 12,
     "SESSION_COOKIE_SECURE": False,
     "LOG_JSON": False,
+    # Where removals and restorations are POSTed for the site's CMS; empty means nowhere.
+    "WEBHOOK_URL": "",
+    "WEBHOOK_SECRET": "",
 }
 
 # Keys that may only come from the environment, never from a committed file.
-SECRET_KEYS = {"IMAP_PASSWORD", "SMTP_PASSWORD"}
+SECRET_KEYS = {"IMAP_PASSWORD", "SMTP_PASSWORD", "WEBHOOK_SECRET"}
 
 
 class ConfigError(RuntimeError):

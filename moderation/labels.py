@@ -32,3 +32,37 @@ def label(table: dict, code: str | None) -> str:
     if code is None:
         return "—"
     return str(table.get(code, code))
+
+CASE_KIND = {"takedown": _l("Takedown request"), "review": _l("Review item"),
+             "inquiry": _l("Inquiry")}
+VERDICT = {
+    "supported": _l("Supported"), "not_supported": _l("Not supported"),
+    "original_unavailable": _l("Original unavailable"), "article_not_found": _l("Not on our site"),
+    "all_supported": _l("All pages supported"), "some_supported": _l("Some pages supported"),
+    "none_supported": _l("No page supported"),
+}
+JURISDICTION = {"US": _l("United States (DMCA)"), "EU": _l("European Union (DSA)"),
+                "CN": _l("China (信息网络传播权保护条例)")}
+DECISION = {"remove": _l("Removed"), "keep": _l("Kept"), "partial": _l("Partly removed")}
+NOTICE_KIND = {"takedown": _l("Takedown notice"), "counter_notice": _l("Counter-notice"),
+               "retraction": _l("Retraction")}
+ROLE = {"agent": _l("agent"), "rights_holder": _l("rights holder")}
+ELEMENT = {
+    "contact": _l("Name and contact details of the notifier"),
+    "work": _l("The work claimed"),
+    "location": _l("Exact location (URL) of the material"),
+    "explanation": _l("Explanation or evidence of the infringement"),
+    "good_faith": _l("Good-faith statement"),
+    "accuracy": _l("Statement that the notice is accurate"),
+    "perjury": _l("Authority to act, under penalty of perjury"),
+    "signature": _l("Signature"),
+}
+CLASSIFICATION = {
+    "notice": _l("Notice"), "reply": _l("Reply"), "inquiry": _l("Inquiry"),
+    "auto_reply": _l("Automatic reply"), "bounce": _l("Bounce"), "spam": _l("Spam"),
+    "quarantined": _l("Quarantined"),
+}
+SENDER_BADGE = {"verified": _l("Sender verified"), "failed": _l("Sender check failed"),
+                "unknown": _l("Sender not verified")}
+REPLY_STATUS = {"draft": _l("Draft"), "queued": _l("Waiting to send"), "sent": _l("Sent"),
+                "failed": _l("Not delivered"), "cancelled": _l("Cancelled")}

@@ -143,7 +143,7 @@ def auth(client, app):
 def objects(app):
     """One object of each kind, so detail pages have something to show."""
     from moderation.db import transaction
-    from moderation.models import Article, Original, RawDocument
+    from moderation.models import Article, Case, CaseTarget, Original, RawDocument
 
     with app.app_context(), transaction() as session:
         raw = RawDocument(sha256="1" * 64, data="<p>页面</p>".encode())
@@ -153,6 +153,9 @@ def objects(app):
                           segments=[{"language": "en", "text": "Body"}], raw_id=raw.id)
         original = Original(url="https://example.org/o/1", title="Matrix original", text="Body",
                             raw_id=raw.id)
-        session.add_all([article, original])
+        case = Case(subject="Matrix case", claimant_email="claims@example.org", target_count=1)
+        session.add_all([article, original, case])
         session.flush()
-        return {"article": article.id, "original": original.id}
+        session.add(CaseTarget(case_id=case.id, url=article.url, article_id=article.id,
+                               original_id=original.id, verdict="supported"))
+        return {"article": article.id, "original": original.id, "case": case.id}

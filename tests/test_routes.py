@@ -27,6 +27,17 @@ MATRIX = {
                       {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
     "originals.upload": ("GET", "/originals/import",
                          {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
+    "articles.evidence": ("GET", "/articles/{article}/evidence/{original}",
+                          {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    "queue.bulk": ("POST", "/queue/bulk", {"anonymous": LOGIN, "reviewer": 302, "admin": 302}),
+    "cases.detail": ("GET", "/cases/{case}", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
+    **{f"cases.{name}": ("POST", f"/cases/{{case}}/{path}",
+                         {"anonymous": LOGIN, "reviewer": status, "admin": status})
+       for name, path, status in (
+           ("claim", "claim", 302), ("release", "release", 302), ("assign", "assign", 302),
+           ("request_info", "request-info", 302), ("decide", "decide", 302),
+           ("reject", "reject", 400), ("merge", "merge", 302), ("withdraw", "withdraw", 302),
+           ("restore", "restore", 302), ("uphold", "uphold", 302), ("undo", "undo", 302))},
     "originals.index": ("GET", "/originals/", {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
     "originals.detail": ("GET", "/originals/{original}",
                          {"anonymous": LOGIN, "reviewer": 200, "admin": 200}),
@@ -36,6 +47,8 @@ MATRIX = {
     "admin.update_user": ("POST", "/admin/users/{user}",
                           {"anonymous": LOGIN, "reviewer": 403, "admin": 302}),
     "admin.audit_log": ("GET", "/admin/audit", {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
+    # A browser session is not an API token.
+    "api.removed": ("GET", "/api/removed.json", {"anonymous": 401, "reviewer": 401, "admin": 401}),
 }
 ROLES = ("anonymous", "reviewer", "admin")
 
@@ -53,7 +66,8 @@ def test_route_answers_each_role(app, client, objects, endpoint, role):
         Auth(client, app).login(f"{role}@example.org", role)
     user_id = add_user(app, "subject@example.org")
     url = path.format(user=user_id, **objects)
-    response = client.open(url, method=method, data={f"u{user_id}-role": "reviewer"})
+    response = client.open(url, method=method,
+                           data={f"u{user_id}-role": "reviewer", "version": "1"})
     assert response.status_code == expected[role], f"{method} {url} as {role}"
     if expected[role] == LOGIN and role == "anonymous" and not endpoint.startswith("auth."):
         assert response.headers["Location"].startswith("/login")

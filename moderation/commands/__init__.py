@@ -27,8 +27,11 @@ def init_app(app: Flask) -> None:
     from ..doctor import doctor_command
     from .library import articles_group, originals_group
     from .mail import mail_group, notices_group
+    from .matching import match_command, report_group
     from .setup import audit_group, init_db_command, run_command, users_group
+    from .tokens import tokens_group, webhooks_group
 
     for command in (init_db_command, users_group, audit_group, run_command, doctor_command,
-                    articles_group, originals_group, mail_group, notices_group):
+                    articles_group, originals_group, mail_group, notices_group, tokens_group,
+                    webhooks_group, match_command, report_group):
         app.cli.add_command(command)

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from .. import db
+from .. import db, provenance
 from ..imports import ImportReport, store_records
 from ..intake import BoilerplateModel, Fetcher, FetchError, iter_records
 from ..intake.records import Record
@@ -56,6 +56,11 @@ def run_import(records, *, kind: str, label: str) -> ImportReport:
     click.echo(f"{label}: {report.summary()}")
     for failure in report.failures:
         click.echo(f"  failed: {failure}", err=True)
+    if report.changed_ids:
+        counts = provenance.after_import(session, provenance.get_index(), kind=kind,
+                                         changed_ids=report.changed_ids)
+        click.echo(f"Provenance: {counts['matched']} article(s) matched, "
+                   f"{counts['unmatched']} without a known original.")
     return report
 
 

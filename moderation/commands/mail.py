@@ -50,6 +50,14 @@ def _fetch_once(session) -> mailroom.Receipt:
                                 source_name=source.key_prefix)
 
 
+def _putbacks(session) -> None:
+    from ..decisions import due_putbacks
+
+    restored = due_putbacks(session, config=current_app.config)
+    if restored:
+        click.echo(f"put back: case(s) {', '.join(map(str, restored))} restored")
+
+
 def _send_replies(session) -> None:
     settings = SMTPSettings.from_config(current_app.config)
     if settings is not None:
@@ -74,6 +82,7 @@ def mail_fetch(watch, interval):
             receipt = _fetch_once(session)
             note = " (the mailbox was renumbered; re-read and de-duplicated)" if receipt.resynced else ""
             click.echo(f"mailbox: {receipt.summary()}{note}")
+            _putbacks(session)
             _send_replies(session)
         except SourceError as exc:
             if not watch:

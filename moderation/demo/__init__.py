@@ -67,6 +67,14 @@ def load(app: Flask, *, with_mail: bool = True) -> None:
         session.flush()
         audit.record(session, "demo.load", actor="first-run", object_type="article",
                      object_id=article.id, after={"article": article.url, "original": original.url})
+    with app.app_context():
+        from .. import provenance
+        from ..db import get_session
+
+        session = get_session()
+        index = provenance.get_index(app)
+        provenance.reconcile(session, index)
+        provenance.match_articles(session, index)
     if with_mail:
         deliver_demo_mail(app)
 

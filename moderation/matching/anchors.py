@@ -24,13 +24,16 @@ _SCALES = {
 # Thousands may be grouped with commas or (thin, no-break) spaces: "14,000", "14 000".
 _NUMBER = r"(?<![0-9A-Za-z.,])(\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+|\d+)(?:\.(\d+))?"
 _CURRENCIES = frozenset("$£€¥")
+# Python's re scans fast for patterns opening on a plain character set: English patterns
+# (read for every original indexed) find digit runs first, then read numbers inside them.
+_DIGIT_RUN_RE = re.compile(r"[0-9][0-9,.:/\u00a0\u202f\u2009 -]*")
 # Times and ISO dates come first so that their digits are skipped, not read as numbers.
-EN_NUMBER_RE = re.compile(
-    r"(?:\b(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b)"
-    f"|{_NUMBER}"
-    r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn)\b|(?<=\d)(m|k|b)\b)?",
-    re.IGNORECASE,
+_IN_RUN_RE = re.compile(
+    r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
+    r"|([0-9]{1,3}(?:[,\u00a0\u202f\u2009 ][0-9]{3})+|[0-9]+)(?:\.([0-9]+))?"
 )
+_SCALE_RE = re.compile(r"\s?([Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|bn|mn|tn)\b|([mkb])\b")
+_WORD_CHARACTERS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 ZH_NUMBER_RE = re.compile(f"{_NUMBER}\\s*(万亿|亿|万|千)?")
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
@@ -39,14 +42,15 @@ _ZH_BIG = {"万": 10_000, "亿": 100_000_000}
 ZH_NUMERAL_RE = re.compile("[零〇一二两三四五六七八九十百千万亿]{2,}")
 _ZH_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 ZH_DATE_RE = re.compile(f"{_ZH_NUM}月{_ZH_NUM}[日号]")
-EN_DATE_RE = re.compile(
-    f"\\b({_MONTH_NAMES})\\.?\\s+(\\d{{1,2}})(?:st|nd|rd|th)?\\b"
-    f"|\\b(\\d{{1,2}})(?:st|nd|rd|th)?\\s+(?:of\\s+)?({_MONTH_NAMES})\\b"
-)
-ISO_DATE_RE = re.compile(r"\b(?:19|20)\d\d[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_MONTH_WORD = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)([a-z]*)\.?"
+EN_MONTH_DAY_RE = re.compile(_MONTH_WORD + r"\s+([0-9]{1,2})(?:st|nd|rd|th)?(?![0-9])")
+EN_DAY_MONTH_RE = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_WORD)
+_MONTH_ENDINGS = frozenset(
+    ["", "t", "uary", "ruary", "ch", "il", "e", "y", "ust", "tember", "ober", "ember"])
+ISO_DATE_RE = re.compile(r"(?:19|20)[0-9]{2}[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9])")
 TIME_RE = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 # Capitalised words that start no sentence, and acronyms: the names of an English text.
-_CAPITALISED_RE = re.compile(r"(?<![\w'’])[A-Z][A-Za-z0-9]+\b")
+_CAPITALISED_RE = re.compile(r"[A-Z][A-Za-z0-9]+")
 _SENTENCE_OPENERS = frozenset(".!?:;\n\"“‘")
 LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -54,6 +58,9 @@ _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april"
     " june july august september october november december".split()
 )
+_NOT_NAME_WORDS = STOPWORDS | _NOT_NAMES | frozenset(_MONTHS)
+# Capitalised word -> its stem ("" if no name): the same words come back in every text.
+_name_stems: dict[str, str] = {}
 # Numbers below this carry little information ("two sides", "the 4th") and are skipped.
 MIN_NUMBER = 10
 
@@ -101,18 +108,24 @@ def _keep(value: float) -> bool:
 def english_numbers(text: str) -> list[str]:
     """Number anchors of an English (or any Latin-script) text."""
     out = []
-    for m in EN_NUMBER_RE.finditer(text):
-        whole, fraction, word_scale, letter_scale = m.groups()
-        if whole is None:
+    for run in _DIGIT_RUN_RE.finditer(text):
+        offset = run.start()
+        if offset and text[offset - 1] in _WORD_CHARACTERS:
             continue
-        value = _plain_number(whole, fraction)
-        if word_scale:
-            value *= _SCALES[word_scale.lower()]
-        elif letter_scale and m.start() and text[m.start() - 1] in _CURRENCIES:
-            # "£600m" is money; "100m" alone is more often a distance.
-            value *= _SCALES[letter_scale.lower()]
-        if _keep(value):
-            out.append(number_anchor(value))
+        chunk = run.group()
+        for m in _IN_RUN_RE.finditer(chunk):
+            whole, fraction = m.groups()
+            if whole is None or (m.start() and chunk[m.start() - 1] in "0123456789.,"):
+                continue
+            value = _plain_number(whole, fraction)
+            scale = _SCALE_RE.match(text, offset + m.end())
+            if scale and scale.group(1):
+                value *= _SCALES[scale.group(1).lower()]
+            elif scale and offset + m.start() and text[offset + m.start() - 1] in _CURRENCIES:
+                # "£600m" is money; "100m" alone is more often a distance.
+                value *= _SCALES[scale.group(2)]
+            if _keep(value):
+                out.append(number_anchor(value))
     return out
 
 
@@ -138,11 +151,14 @@ def chinese_numbers(text: str) -> list[str]:
 def english_dates(text: str) -> list[str]:
     """Date anchors of an English text ("Jan. 10", "10 January", "2021-01-10")."""
     out = []
-    for m in EN_DATE_RE.finditer(text):
-        month_name, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        anchor = date_anchor(_MONTHS[month_name[:3].lower()], int(day))
-        if anchor:
-            out.append(anchor)
+    for m in EN_MONTH_DAY_RE.finditer(text):
+        month, ending, day = m.groups()
+        if ending in _MONTH_ENDINGS and (a := date_anchor(_MONTHS[month.lower()], int(day))):
+            out.append(a)
+    for m in EN_DAY_MONTH_RE.finditer(text):
+        day, month, ending = m.groups()
+        if ending in _MONTH_ENDINGS and (a := date_anchor(_MONTHS[month.lower()], int(day))):
+            out.append(a)
     out.extend(a for m in ISO_DATE_RE.finditer(text)
                if (a := date_anchor(int(m.group(1)), int(m.group(2)))))
     return out
@@ -161,15 +177,21 @@ def english_names(text: str) -> list[str]:
     """Stems of the capitalised words that start no sentence, and of acronyms."""
     out = []
     for m in _CAPITALISED_RE.finditer(text):
+        start = m.start()
+        if start and (text[start - 1] in _WORD_CHARACTERS or text[start - 1] in "'’"):
+            continue
         word = m.group()
-        lower = word.lower()
-        if lower in STOPWORDS or lower in _NOT_NAMES or lower in _MONTHS:
+        found = _name_stems.get(word)
+        if found is None:
+            lower = word.lower()
+            found = _name_stems[word] = "" if lower in _NOT_NAME_WORDS else stem(lower)
+        if not found:
             continue
         if not word.isupper():
-            before = text[max(0, m.start() - 4):m.start()].rstrip(" \t")
+            before = text[max(0, start - 4):start].rstrip(" \t")
             if not before or before[-1] in _SENTENCE_OPENERS:
                 continue
-        out.append(stem(lower))
+        out.append(found)
     return out
 
 

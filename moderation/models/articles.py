@@ -79,6 +79,9 @@ class Original(SQLModel, table=True):
     text_hash: str = Field(default="", max_length=64)
     previous_text_hash: str | None = Field(default=None, max_length=64)
     raw_id: int | None = Field(default=None, foreign_key="rawdocument.id", ondelete="SET NULL")
+    # The matching index's content hash for this original once indexed, so the index and
+    # the database can be compared without reading any text.
+    indexed_hash: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -10,7 +10,7 @@ from .base import JSONType, UTCDateTime, utcnow
 CLASSIFICATIONS = ("notice", "reply", "inquiry", "auto_reply", "bounce", "spam", "quarantined")
 NOTICE_KINDS = ("takedown", "counter_notice", "retraction")
 JURISDICTIONS = ("US", "EU", "CN")
-REPLY_STATUSES = ("draft", "queued", "sent", "failed")
+REPLY_STATUSES = ("draft", "queued", "sent", "failed", "cancelled")
 
 
 class MailMessage(SQLModel, table=True):

@@ -7,11 +7,27 @@ from sqlmodel import select
 
 from ..db import get_session
 from ..models import User
-from . import account, admin, articles, auth, errors, health, originals, queue, reports
+from . import (
+    account,
+    admin,
+    api,
+    articles,
+    auth,
+    cases,
+    errors,
+    health,
+    originals,
+    queue,
+    reports,
+)
 from .filters import init_app as init_filters
 
 # Endpoints anyone may reach; everything else needs a signed-in, active user.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "health.healthz", "static"}
+PUBLIC_ENDPOINTS = {
+    "auth.login", "auth.set_language", "health.healthz", "static",
+    # Machines call the API with a token of their own (checked by the view), not a session.
+    "api.removed",
+}
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -42,8 +58,10 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
+    # Called by machines with a bearer token and no cookies, so there is no session to forge.
+    csrf.exempt(api.bp)
     app.before_request(require_login)
-    for module in (auth, queue, articles, originals, reports, admin, account, health):
+    for module in (auth, queue, cases, articles, originals, reports, admin, account, health, api):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     init_filters(app)

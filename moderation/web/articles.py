@@ -57,6 +57,18 @@ def detail(article_id: int):
     return render_template("articles/detail.html", article=article, matches=matches)
 
 
+@bp.route("/<int:article_id>/evidence/<int:original_id>")
+def evidence(article_id: int, original_id: int):
+    from .. import evidence as layout
+
+    session = get_session()
+    article = session.get(Article, article_id) or abort(404)
+    original = session.get(Original, original_id) or abort(404)
+    publisher = session.get(Publisher, original.publisher_id) if original.publisher_id else None
+    return render_template("articles/evidence.html", article=article, original=original,
+                           publisher=publisher, evidence=layout.build(article, original))
+
+
 @bp.route("/<int:article_id>/raw")
 def raw(article_id: int):
     article = get_session().get(Article, article_id) or abort(404)

@@ -6,8 +6,9 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 
+from .. import labels
 from ..i18n import LOCALE_NAMES
-from ..labels import KIND, LANGUAGE, STATUS, label
+from ..labels import CASE_KIND, JURISDICTION, KIND, LANGUAGE, STATUS, VERDICT, label
 from ..models import utcnow
 from .forms import EmptyForm
 
@@ -52,6 +53,15 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda code: label(STATUS, code), "status_label")
     app.add_template_filter(lambda code: label(KIND, code), "kind_label")
     app.add_template_filter(lambda code: label(LANGUAGE, code), "language_label")
+    app.add_template_filter(lambda code: label(CASE_KIND, code), "case_kind_label")
+    app.add_template_filter(lambda code: label(VERDICT, code), "verdict_label")
+    app.add_template_filter(lambda code: label(JURISDICTION, code), "jurisdiction_label")
+    for name, table in (("decision", labels.DECISION), ("notice_kind", labels.NOTICE_KIND),
+                        ("role", labels.ROLE), ("element", labels.ELEMENT),
+                        ("classification", labels.CLASSIFICATION),
+                        ("sender_badge", labels.SENDER_BADGE),
+                        ("reply_status", labels.REPLY_STATUS)):
+        app.add_template_filter(lambda code, table=table: label(table, code), f"{name}_label")
     app.jinja_env.globals.update(
         EmptyForm=EmptyForm, get_locale=get_locale, LOCALE_NAMES=LOCALE_NAMES
     )

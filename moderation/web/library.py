@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from .. import provenance
 from ..db import get_session
 from ..imports import store_records
 from ..intake import decode_bytes, iter_records
@@ -34,6 +35,8 @@ def handle_import(kind: str):
                 get_session(), records, kind=kind, actor=current_user._get_current_object(),
                 zone=ZoneInfo(str(current_app.config["SITE_TIMEZONE"])),
             )
+        provenance.after_import(get_session(), provenance.get_index(), kind=kind,
+                                changed_ids=report.changed_ids)
         # Failures name the temporary folder; show only the file part to the reader.
         report.failures = [f.replace(folder + "/", "") for f in report.failures]
         category = "error" if report.failed else "success"

@@ -1,0 +1,56 @@
+"""Matching articles to originals, and the reports drawn from it."""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+from sqlmodel import select
+
+from .. import db, provenance, reports
+from ..models import Article
+from . import friendly
+
+
+@click.command("match")
+@click.option("--all", "everything", is_flag=True, help="Match every article (the default).")
+@click.option("--article", "article_ids", type=int, multiple=True, help="Match this article id.")
+@with_appcontext
+@friendly
+def match_command(everything, article_ids):
+    """Compute provenance: which originals each article was taken from."""
+    db.upgrade(db.get_engine())
+    session = db.get_session()
+    index = provenance.get_index()
+    state = provenance.reconcile(session, index)
+    click.echo(f"Index: {state['held']} originals ({state['indexed']} indexed now, "
+               f"{state['removed']} removed).")
+    if article_ids:
+        missing = set(article_ids) - set(session.exec(
+            select(Article.id).where(Article.id.in_(article_ids))).all())
+        if missing:
+            raise click.ClickException(f"no article with id {', '.join(map(str, sorted(missing)))}")
+    ids = list(article_ids) or None
+    with click.progressbar(length=0, label="Matching", show_pos=True,
+                           file=sys.stderr if sys.stderr.isatty() else None) as bar:
+        counts = provenance.match_articles(session, index, ids, on_item=lambda: bar.update(1))
+    click.echo(f"Articles: {counts['matched']} matched, {counts['unmatched']} without a known "
+               "original.")
+
+
+@click.group("report")
+def report_group():
+    """Reports for editors, managers and regulators."""
+
+
+@report_group.command("provenance")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@with_appcontext
+@friendly
+def report_provenance(fmt, output):
+    """Per article, its originals: kind, score, coverage, credited or not."""
+    db.check_connection(db.get_engine())
+    rows = reports.provenance_rows(db.get_session())
+    output.write(reports.as_json(rows) if fmt == "json"
+                 else reports.as_csv(rows, reports.PROVENANCE_FIELDS))

@@ -1,0 +1,83 @@
+"""Replies and statements of reasons prepared for a case, for the reviewer to edit and send."""
+
+from . import replies
+from .casefile import CaseFile
+from .reasons import (
+    KEEP_REASONS,
+    REJECT_REASONS,
+    REMOVE_REASONS,
+    ReplyError,
+    ReplyFacts,
+    Target,
+)
+
+__all__ = ["REJECT_REASONS", "facts_for", "for_case", "reason_choices"]
+
+
+def facts_for(file: CaseFile, *, site_name: str) -> ReplyFacts:
+    """The case as the reply templates need it."""
+    case, notice = file.case, file.notice
+    first = next((item for direction, item in file.thread if direction == "in"), None)
+    claimant = (notice.claimant if notice else None) or {}
+    language = _notice_language(file)
+    targets = [
+        Target(url=row.target.url, title=row.article.title if row.article else "",
+               verdict=row.target.verdict, kind=row.target.kind, score=row.target.score,
+               original_url=row.original.url if row.original else None,
+               decision=row.target.decision)
+        for row in file.targets
+    ]
+    return ReplyFacts(
+        case_id=case.id, received_at=first.received_at if first else case.created_at,
+        claimant_name=claimant.get("name") or claimant.get("organisation") or case.claimant_name,
+        language=language, jurisdiction=case.jurisdiction if case.jurisdiction in (
+            "US", "EU", "CN") else None,
+        due_at=case.due_at, targets=targets,
+        missing_elements=list(notice.missing_elements) if notice else [],
+        site_name=site_name,
+        notice_kind=notice.kind if notice and notice.kind == "counter_notice" else "takedown",
+        decided_at=case.decided_at,
+    )
+
+
+def _notice_language(file: CaseFile) -> str:
+    """The language the claimant wrote in: Chinese when the notice text is mostly Chinese."""
+    first = next((item for direction, item in file.thread if direction == "in"), None)
+    text = (first.text if first else "") or ""
+    han = sum(1 for ch in text[:4000] if "\u4e00" <= ch <= "\u9fff")
+    return "zh" if han > len(text[:4000]) * 0.2 else "en"
+
+
+def for_case(file: CaseFile, *, site_name: str) -> dict:
+    """Drafts for every action on the case page: statement, decision, request, rejections."""
+    facts = facts_for(file, site_name=site_name)
+    language = replies.language_for(facts.language)
+    try:
+        statement = replies.statement_of_reasons(facts, language)
+    except ReplyError:
+        statement = ""
+    decided = ReplyFacts.coerce({**facts.__dict__, "statement_of_reasons": statement})
+
+    def draft(template: str, source: ReplyFacts) -> dict:
+        """A template that does not fit this case (nothing missing, say) gives an empty draft."""
+        try:
+            subject, body = replies.render(template, language, source)
+        except ReplyError:
+            return {"subject": "", "body": ""}
+        return {"subject": subject, "body": body}
+
+    rejected = {}
+    for code in REJECT_REASONS:
+        source = ReplyFacts.coerce({**facts.__dict__, "reject_reason": code})
+        rejected[code] = draft(replies.REJECTED, source)
+    return {"statement": statement, "decision": draft(replies.DECISION, decided),
+            "need_info": draft(replies.NEED_INFO, facts), "rejected": rejected,
+            "language": language}
+
+
+def reason_choices(language: str = "en") -> dict[str, dict[str, str]]:
+    """Reason codes with their labels in the reviewer's language."""
+    pick = "zh" if language.startswith("zh") else "en"
+    return {name: {code: getattr(reason, pick) for code, reason in table.items()}
+            for name, table in (("remove", REMOVE_REASONS), ("keep", KEEP_REASONS),
+                                ("reject", REJECT_REASONS))}

@@ -1,0 +1,158 @@
+"""A case: the evidence, the thread, and the reviewer's actions (each a thin POST)."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from .. import casefile, cases, decisions, drafts
+from ..db import get_session
+from ..models import Case, User, utcnow
+from .forms import EmptyForm
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def _load(case_id: int) -> Case:
+    return get_session().get(Case, case_id) or abort(404)
+
+
+def _version() -> int:
+    value = request.form.get("version", "")
+    if not value.isdigit():
+        abort(400)
+    return int(value)
+
+
+@bp.route("/<int:case_id>")
+def detail(case_id: int):
+    session = get_session()
+    case = _load(case_id)
+    file = casefile.gather(session, case)
+    reviewers = session.exec(select(User).where(User.active.is_(True)).order_by(User.email)).all()
+    return render_template(
+        "cases/detail.html", file=file, case=case, form=EmptyForm(), reviewers=reviewers,
+        drafts=drafts.for_case(file, site_name=str(current_app.config["SITE_NAME"])),
+        reasons=drafts.reason_choices(str(get_locale())), undo_grace=decisions.UNDO_GRACE, now=utcnow(),
+    )
+
+
+def _act(case_id: int, action, success: str):
+    """Run one action in one transaction; a stale form gets 409, a refusal a message."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = get_session()
+    case = _load(case_id)
+    user = current_user._get_current_object()
+    try:
+        action(session, case, user, _version())
+        session.commit()
+    except cases.CaseConflict:
+        session.rollback()
+        return render_template("errors/409.html", code=409), 409
+    except (cases.CaseError, decisions.DecisionError) as exc:
+        session.rollback()
+        flash(_("Not done: %(reason)s", reason=str(exc)), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+def _sender() -> str:
+    return str(current_app.config["MAIL_FROM"])
+
+
+@bp.route("/<int:case_id>/claim", methods=["POST"])
+def claim(case_id: int):
+    return _act(case_id, lambda s, c, u, v: cases.claim(s, c, user=u, expected_version=v),
+                _("The case is yours."))
+
+
+@bp.route("/<int:case_id>/release", methods=["POST"])
+def release(case_id: int):
+    return _act(case_id, lambda s, c, u, v: cases.release(s, c, user=u, expected_version=v),
+                _("The case is back in the queue."))
+
+
+@bp.route("/<int:case_id>/assign", methods=["POST"])
+def assign(case_id: int):
+    session = get_session()
+    chosen = request.form.get("assignee", "")
+    assignee = session.get(User, int(chosen)) if chosen.isdigit() else None
+    if chosen and (assignee is None or not assignee.active):
+        abort(400)
+    return _act(case_id, lambda s, c, u, v: cases.assign(s, c, actor=u, assignee=assignee,
+                                                         expected_version=v),
+                _("Assignment saved."))
+
+
+@bp.route("/<int:case_id>/request-info", methods=["POST"])
+def request_info(case_id: int):
+    return _act(case_id, lambda s, c, u, v: decisions.request_info(
+        s, c, user=u, version=v, reply_subject=request.form.get("subject", ""),
+        reply_body=request.form.get("body", ""), sender=_sender()),
+        _("The claimant is asked for the missing information; the clock is paused."))
+
+
+@bp.route("/<int:case_id>/decide", methods=["POST"])
+def decide(case_id: int):
+    choices = []
+    for key, value in request.form.items():
+        if key.startswith("action-") and key[7:].isdigit() and value:
+            target_id = int(key[7:])
+            choices.append(decisions.TargetChoice(
+                target_id, value, request.form.get(f"reason-{target_id}", "")))
+    return _act(case_id, lambda s, c, u, v: decisions.decide(
+        s, c, user=u, version=v, choices=choices,
+        statement=request.form.get("statement", ""),
+        reply_subject=request.form.get("subject", ""), reply_body=request.form.get("body", ""),
+        sender=_sender()), _("Decision recorded; the claimant's reply is queued."))
+
+
+@bp.route("/<int:case_id>/reject", methods=["POST"])
+def reject(case_id: int):
+    reason = request.form.get("reason", "")
+    if reason not in drafts.REJECT_REASONS:
+        abort(400)
+    return _act(case_id, lambda s, c, u, v: decisions.reject(
+        s, c, user=u, version=v, reason=reason, reply_subject=request.form.get("subject", ""),
+        reply_body=request.form.get("body", ""), sender=_sender()),
+        _("The notice is rejected; the reply is queued."))
+
+
+@bp.route("/<int:case_id>/merge", methods=["POST"])
+def merge(case_id: int):
+    target = request.form.get("into", "").lstrip("#")
+    into = get_session().get(Case, int(target)) if target.isdigit() else None
+    if into is None:
+        flash(_("There is no case with that number."), "error")
+        return redirect(url_for("cases.detail", case_id=case_id))
+    return _act(case_id, lambda s, c, u, v: decisions.merge(s, c, user=u, version=v, into=into),
+                _("Closed as a duplicate of case %(id)s.", id=into.id))
+
+
+@bp.route("/<int:case_id>/withdraw", methods=["POST"])
+def withdraw(case_id: int):
+    return _act(case_id, lambda s, c, u, v: decisions.withdraw(s, c, user=u, version=v),
+                _("The case is closed as withdrawn."))
+
+
+@bp.route("/<int:case_id>/restore", methods=["POST"])
+def restore(case_id: int):
+    return _act(case_id, lambda s, c, u, v: decisions.restore(s, c, actor=u, version=v,
+                                                              config=current_app.config),
+                _("The pages are put back."))
+
+
+@bp.route("/<int:case_id>/uphold", methods=["POST"])
+def uphold(case_id: int):
+    return _act(case_id, lambda s, c, u, v: decisions.uphold(s, c, user=u, version=v),
+                _("The removal is upheld."))
+
+
+@bp.route("/<int:case_id>/undo", methods=["POST"])
+def undo(case_id: int):
+    return _act(case_id, lambda s, c, u, v: decisions.undo(s, c, user=u, version=v),
+                _("The decision is undone; the case is back in review."))
