@@ -50,7 +50,7 @@ def check_token(
         return None
     # Looking up the hash, not the token, means timing reveals nothing about stored tokens.
     token = session.exec(
-        select(ApiToken).where(ApiToken.token_hash == token_hash(plain), ApiToken.active)
+        select(ApiToken).where(ApiToken.token_hash == token_hash(plain), ApiToken.active.is_(True))
     ).first()
     if token is None:
         return None

@@ -173,7 +173,7 @@ def _claim(session: Session, now: datetime, after_id: int, lease: timedelta):
             .order_by(WebhookDelivery.id).limit(1).with_for_update(skip_locked=True)
         ).first()
         if delivery is None:
-            session.rollback()
+            session.commit()  # ends the read; nothing of ours is pending
             return None
         taken = session.execute(
             sa.update(WebhookDelivery)
@@ -253,14 +253,19 @@ def deliver_pending(
     """
     now = now or utcnow()
     lease = max(MIN_LEASE, timedelta(seconds=settings.timeout * 10))
-    report, last_id = DeliveryReport(), 0
-    with httpx.Client(timeout=settings.timeout, follow_redirects=False,
-                      headers={"User-Agent": "moderation-desk-webhook/1"}) as client:
+    report, last_id, client = DeliveryReport(), 0, None
+    try:
         for _ in range(limit):
             delivery = _claim(session, now, last_id, lease)
             if delivery is None:
                 break
             last_id = delivery.id
+            # Made only when there is something to send: building its TLS context takes time.
+            client = client or httpx.Client(timeout=settings.timeout, follow_redirects=False,
+                                            headers={"User-Agent": "moderation-desk-webhook/1"})
             status, error = _post(client, settings, delivery)
             _record(session, delivery, status, error, now, report)
+    finally:
+        if client is not None:
+            client.close()
     return report

@@ -12,8 +12,7 @@ EARLY = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 LATE = datetime(2024, 5, 3, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def library(app):
+def _library(app) -> dict:
     """Two removed articles (one through a case), one still published; and a token."""
     with app.app_context():
         session = get_session()
@@ -29,6 +28,11 @@ def library(app):
         session.commit()
         return {"early": early.id, "late": late.id, "case": case.id, "token": plain,
                 "token_id": token.id}
+
+
+@pytest.fixture
+def library(app):
+    return _library(app)
 
 
 def _get(client, token, query=""):
@@ -112,3 +116,14 @@ def test_signed_in_staff_without_a_token_are_refused(client, auth, library):
     response = client.get("/api/removed.json")
     assert response.status_code == 401
     assert response.get_json()["error"]
+
+
+def test_removed_list_reads_the_same_on_every_backend(any_app):
+    library, client = _library(any_app), any_app.test_client()
+    everything = _get(client, library["token"]).get_json()["articles"]
+    assert [(a["article_id"], a["case_id"]) for a in everything] == \
+        [(library["early"], None), (library["late"], library["case"])]
+    assert everything[0]["removed_at"] == EARLY.isoformat()
+    recent = _get(client, library["token"], "?since=2024-05-02T09:00:00%2B02:00").get_json()
+    assert [a["article_id"] for a in recent["articles"]] == [library["late"]]
+    assert _get(client, "wrong").status_code == 401

@@ -1,4 +1,4 @@
-"""Webhook deliveries to the site: signatures, retries with backoff, giving up, one send per worker."""
+"""Webhook deliveries: signatures, retries with backoff, giving up, one send per delivery."""
 
 import json
 import threading

@@ -153,33 +153,27 @@ def analyse(text: str, max_chars: int | None = None) -> Analysed:
     """Tokens and sentences of ``text`` (only its first ``max_chars`` characters if given)."""
     if max_chars is not None and len(text) > max_chars:
         text = text[:max_chars]
-    raw_tokens: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in TOKEN_RE.finditer(text):
-        raw_tokens.append(m.group())
-        starts.append(m.start())
-        ends.append(m.end())
-    tokens = [normalize_token(t) for t in raw_tokens]
-    token_starts = np.asarray(starts, dtype=np.int64)
-    analysed = Analysed(text, tokens, token_starts, np.asarray(ends, dtype=np.int64))
+    spans = [m.span() for m in TOKEN_RE.finditer(text)]
+    cache = _token_cache
+    tokens = [cache.get(t) or normalize_token(t) for t in TOKEN_RE.findall(text)]
+    bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    token_starts = bounds[:, 0].copy()
+    analysed = Analysed(text, tokens, token_starts, bounds[:, 1].copy())
     if not tokens:
         return analysed
     weights = np.array([NOSPACE_TOKEN_WEIGHT if len(t) == 1 and t >= "\u0e00" else 1.0
                         for t in tokens])
+    cumulative = np.concatenate([[0.0], np.cumsum(weights)]).tolist()
     boundaries = np.asarray(sentence_ends(text), dtype=np.int64)
     # Token i belongs to the first sentence whose end lies after its start.
     owner = np.searchsorted(boundaries, token_starts, side="right")
-    cuts = np.flatnonzero(np.diff(owner)) + 1
-    groups = np.split(np.arange(len(tokens)), cuts)
-    for group in groups:
-        for lo in range(0, len(group), MAX_SENTENCE_TOKENS):
-            first = int(group[lo])
-            last = int(group[min(lo + MAX_SENTENCE_TOKENS, len(group)) - 1])
-            start, end = starts[first], ends[last]
-            analysed.sentences.append(
-                Sentence(start, end, first, last + 1, float(weights[first:last + 1].sum()))
-            )
-    analysed.weight = float(weights.sum())
+    firsts = [0, *(np.flatnonzero(np.diff(owner)) + 1).tolist(), len(tokens)]
+    sentences = analysed.sentences
+    for first, stop in zip(firsts, firsts[1:], strict=False):
+        for lo in range(first, stop, MAX_SENTENCE_TOKENS):
+            hi = min(lo + MAX_SENTENCE_TOKENS, stop)
+            sentences.append(Sentence(spans[lo][0], spans[hi - 1][1], lo, hi,
+                                      cumulative[hi] - cumulative[lo]))
+    analysed.weight = cumulative[-1]
     analysed.weights = weights
     return analysed
