@@ -52,6 +52,12 @@ def for_case(file: CaseFile, *, site_name: str) -> dict:
     """Drafts for every action on the case page: statement, decision, request, rejections."""
     facts = facts_for(file, site_name=site_name)
     language = replies.language_for(facts.language)
+    # The drafts assume the decision the evidence suggests; the reviewer changes both if not.
+    proposed = [t if t.decision else t._replace(
+        decision="remove" if t.verdict == "supported" else "keep",
+        reason_code="copyright" if t.verdict == "supported" else "not_supported")
+        for t in facts.targets]
+    facts = ReplyFacts.coerce({**facts.__dict__, "targets": proposed})
     try:
         statement = replies.statement_of_reasons(facts, language)
     except ReplyError:

@@ -185,6 +185,7 @@ def test_undo_after_the_grace_period_is_refused(app):
     with app.app_context():
         session = get_session()
         from moderation.models import User
+
         from .conftest import add_user
 
         user = session.get(User, add_user(app, "r@example.org"))
@@ -208,6 +209,7 @@ def test_counter_notice_then_putback_after_the_window(app, tmp_path):
     with app.app_context():
         session = get_session()
         from moderation.models import User
+
         from .conftest import add_user
 
         user = session.get(User, add_user(app, "r@example.org"))

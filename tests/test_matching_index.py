@@ -127,13 +127,17 @@ def test_a_record_still_being_written_is_read_later(tmp_path):
     assert reader.refresh() is True and len(reader) == 1
 
 
-def test_an_index_of_other_parameters_is_refused(tmp_path):
+def test_an_index_of_other_parameters_is_refused_or_reset(tmp_path):
     Index(tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     manifest["params"]["shingle"] = 9
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IndexFormatError):
         Index(tmp_path)
+    fresh = Index(tmp_path, reset=True)
+    assert len(fresh) == 0 and fresh.documents() == {}
+    fresh.add(1, _articles(1)[0])
+    assert len(Index(tmp_path)) == 1
 
 
 def test_shingles_common_to_many_originals_are_ignored(tmp_path):

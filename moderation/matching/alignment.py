@@ -44,7 +44,7 @@ class _Shingles:
 
 
 def _shingles(text: Analysed) -> _Shingles:
-    cached = getattr(text, "_align_shingles", None)
+    cached = text.memo.get("align_shingles")
     if cached is not None:
         return cached
     hashes = shingle_hashes(token_hashes(text.tokens), ALIGN_SHINGLE_TOKENS)
@@ -52,16 +52,16 @@ def _shingles(text: Analysed) -> _Shingles:
     for i, s in enumerate(text.sentences):
         owner[s.first_token:s.last_token] = i
     result = _Shingles(hashes, owner[:len(hashes)])
-    text._align_shingles = result  # type: ignore[attr-defined]
+    text.memo["align_shingles"] = result
     return result
 
 
 def _sentence_starts(text: Analysed) -> np.ndarray:
-    cached = getattr(text, "_sentence_starts", None)
+    cached = text.memo.get("sentence_starts")
     if cached is None:
         cached = np.fromiter((s.first_token for s in text.sentences), dtype=np.int64,
                              count=len(text.sentences))
-        text._sentence_starts = cached  # type: ignore[attr-defined]
+        text.memo["sentence_starts"] = cached
     return cached
 
 
@@ -98,12 +98,12 @@ def region_text(text: Analysed, lo: int, hi: int) -> str:
 
 
 def _occurrences(original: Analysed) -> dict[int, list[int]]:
-    cached = getattr(original, "_align_where", None)
+    cached = original.memo.get("align_where")
     if cached is None:
         cached = {}
         for pos, h in enumerate(_shingles(original).hashes.tolist()):
             cached.setdefault(h, []).append(pos)
-        original._align_where = cached  # type: ignore[attr-defined]
+        original.memo["align_where"] = cached
     return cached
 
 

@@ -28,15 +28,15 @@ Group = tuple[frozenset[str], float]
 
 def chinese_words(text: Analysed) -> list[tuple[int, int, Gloss | None]]:
     """Dictionary words of a Chinese text with their glosses (computed once per text)."""
-    cached = getattr(text, "_zh_words", None)
+    cached = text.memo.get("zh_words")
     if cached is None:
-        cached = text._zh_words = glossary().segment(text.text)  # type: ignore[attr-defined]
+        cached = text.memo["zh_words"] = glossary().segment(text.text)
     return cached
 
 
 def chinese_bags(text: Analysed) -> list[list[Group]]:
     """For each sentence of a Chinese text, its glossed words as groups of alternatives."""
-    cached = getattr(text, "_zh_bags", None)
+    cached = text.memo.get("zh_bags")
     if cached is not None:
         return cached
     words = chinese_words(text)
@@ -54,13 +54,13 @@ def chinese_bags(text: Analysed) -> list[list[Group]]:
         for word in A.latin_words(raw):
             groups.append((frozenset((word,)), LATIN_WEIGHT))
         bags.append(groups)
-    text._zh_bags = bags  # type: ignore[attr-defined]
+    text.memo["zh_bags"] = bags
     return bags
 
 
 def english_bags(text: Analysed) -> list[set[str]]:
     """For each sentence of an English text, its content stems and anchors."""
-    cached = getattr(text, "_en_bags", None)
+    cached = text.memo.get("en_bags")
     if cached is not None:
         return cached
     bags = []
@@ -68,7 +68,7 @@ def english_bags(text: Analysed) -> list[set[str]]:
         raw = text.text[s.start:s.end]
         bags.append(set(content_stems(raw)) | set(A.english_numbers(raw))
                     | set(A.english_dates(raw)))
-    text._en_bags = bags  # type: ignore[attr-defined]
+    text.memo["en_bags"] = bags
     return bags
 
 

@@ -23,8 +23,10 @@ MAX_CHARS = 200_000
 MAX_DF = 1000
 # Matches scoring less are not reported.
 MIN_SCORE = 0.25
-# A further source must explain this many tokens not already explained by better ones.
+# A further source must explain this many tokens not already explained by better ones,
+# and this share of what it explains.
 MIN_NEW_TOKENS = 20
+NEW_SHARE = 0.2
 # Candidates need this many shared fingerprints, or anchors, to be aligned at all.
 MIN_HITS = 2
 MIN_ANCHORS = 3
@@ -137,7 +139,8 @@ class Matcher:
                 break
             # A candidate whose shared fingerprints are all explained by a better match
             # cannot add a source; it is only aligned if it is a duplicate of one.
-            if hits and kept_hits and len(hits - explained) < MIN_HITS and not any(
+            if hits and kept_hits and len(hits - explained) < max(
+                    MIN_HITS, NEW_SHARE * len(hits)) and not any(
                     len(hits & k) >= 0.9 * max(len(hits), len(k)) for k in kept_hits):
                 continue
             original = self.load_original(original_id)
@@ -222,7 +225,7 @@ def _select(scored: list[Scored], limit: int) -> list[Match]:
         new = sum(int((c > u).sum()) for c, u in zip(cand.covered, union, strict=True))
         duplicate = any(_same_passages(cand, k) and math.isclose(
             cand.match.score, k.match.score, rel_tol=0.05) for k in kept)
-        if duplicate or (new >= MIN_NEW_TOKENS and new >= 0.2 * mine):
+        if duplicate or (new >= MIN_NEW_TOKENS and new >= NEW_SHARE * mine):
             kept.append(cand)
             union = [np.maximum(u, c) for u, c in zip(union, cand.covered, strict=True)]
     return [k.match for k in kept]

@@ -7,6 +7,7 @@ import numpy as np
 from . import anchors as A
 from .fingerprints import stable_hash, text_fingerprints
 from .glossary import Gloss, glossary
+from .text import han_share
 
 # Anchors share the posting arrays with shingles; the namespace keeps their hashes apart.
 ANCHOR_NAMESPACE = "anchor\x00"
@@ -18,10 +19,9 @@ def is_chinese(language: str, text: str) -> bool:
     """Whether to read ``text`` as Chinese (by its label, or by its characters)."""
     if language.lower().startswith("zh"):
         return True
-    if language.lower() in ("en", "") or not A.has_han(text):
+    # An English label is trusted: site chrome makes many English pages half Chinese.
+    if language.lower().startswith("en") or not A.has_han(text):
         return False
-    from .text import han_share
-
     return han_share(text) >= CHINESE_SHARE
 
 

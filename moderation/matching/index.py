@@ -30,18 +30,39 @@ class Index:
     process changed the folder and catches up with the log, or reloads after a compaction.
     """
 
-    def __init__(self, folder: str | Path, *, durable: bool = False, auto_compact: bool = True):
+    def __init__(self, folder: str | Path, *, durable: bool = False, auto_compact: bool = True,
+                 reset: bool = False):
+        """Open the index in ``folder``, creating it if needed.
+
+        ``durable``: fsync every write. ``auto_compact``: compact when the log grows large
+        (the write that triggers it takes longer). ``reset``: if the folder holds an index
+        of another version, replace it with an empty one (``documents()`` then tells the
+        caller which originals to add again) instead of raising ``IndexFormatError``.
+        """
         self.folder = Path(folder)
         self.durable = durable
         self.auto_compact = auto_compact
         self._mutex = threading.RLock()
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._create()
+        try:
+            self._load()
+        except S.IndexFormatError:
+            if not reset:
+                raise
+            with S.locked(self.folder):
+                for path in self.folder.iterdir():
+                    if path.name.startswith(("base-", "log-", S.MANIFEST)):
+                        shutil.rmtree(path) if path.is_dir() else path.unlink()
+            self._create()
+            self._load()
+
+    def _create(self) -> None:
         if not (self.folder / S.MANIFEST).exists():
             with S.locked(self.folder):
                 if not (self.folder / S.MANIFEST).exists():
                     (self.folder / "log-000000.bin").touch()
                     S.Manifest(0, PARAMS, None, "log-000000.bin").write(self.folder)
-        self._load()
 
     # -- loading and catching up -------------------------------------------------------
 

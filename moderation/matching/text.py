@@ -103,6 +103,8 @@ class Analysed:
     weight: float = 0.0
     weights: np.ndarray = field(default_factory=lambda: np.empty(0))
     _norms: list | None = None
+    # What alignments derive from this text, kept for the next original compared with it.
+    memo: dict = field(default_factory=dict)
 
     def sentence_text(self, i: int) -> str:
         """Raw text of sentence ``i``."""
