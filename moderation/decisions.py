@@ -297,7 +297,8 @@ def _draft_reply(session: Session, case: Case, template: str, *, config: dict,
     if extra:
         facts = replies.ReplyFacts.coerce({**facts.__dict__, **extra})
     try:
-        subject, body = replies.render(template, replies.language_for(facts.language), facts)
+        subject, body = replies.render(template, replies.language_for(facts.language), facts,
+                                       config.get("REPLY_TEMPLATES"))
     except replies.ReplyError:
         return None
     return _reply(session, case, user=actor, template=template, subject=subject, body=body,

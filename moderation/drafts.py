@@ -48,7 +48,7 @@ def _notice_language(file: CaseFile) -> str:
     return "zh" if han > len(text[:4000]) * 0.2 else "en"
 
 
-def for_case(file: CaseFile, *, site_name: str) -> dict:
+def for_case(file: CaseFile, *, site_name: str, overrides: dict | None = None) -> dict:
     """Drafts for every action on the case page: statement, decision, request, rejections."""
     facts = facts_for(file, site_name=site_name)
     language = replies.language_for(facts.language)
@@ -67,7 +67,7 @@ def for_case(file: CaseFile, *, site_name: str) -> dict:
     def draft(template: str, source: ReplyFacts) -> dict:
         """A template that does not fit this case (nothing missing, say) gives an empty draft."""
         try:
-            subject, body = replies.render(template, language, source)
+            subject, body = replies.render(template, language, source, overrides)
         except ReplyError:
             return {"subject": "", "body": ""}
         return {"subject": subject, "body": body}

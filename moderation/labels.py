@@ -66,3 +66,21 @@ SENDER_BADGE = {"verified": _l("Sender verified"), "failed": _l("Sender check fa
                 "unknown": _l("Sender not verified")}
 REPLY_STATUS = {"draft": _l("Draft"), "queued": _l("Waiting to send"), "sent": _l("Sent"),
                 "failed": _l("Not delivered"), "cancelled": _l("Cancelled")}
+SETTINGS_GROUP = {"site": _l("Our site"), "sla": _l("Deadlines (hours to answer a notice)"),
+                  "mailbox": _l("Contact mailbox (IMAP)"), "smtp": _l("Outgoing mail (SMTP)"),
+                  "webhook": _l("Webhook to the site")}
+SETTING = {
+    "SITE_DOMAINS": _l("Our domains (comma-separated)"),
+    "FETCH_CLAIMED_ORIGINALS": _l("Fetch claimed originals from the web"),
+    "SLA_HOURS_US": _l("United States (DMCA)"), "SLA_HOURS_EU": _l("European Union (DSA)"),
+    "SLA_HOURS_CN": _l("China"), "SLA_HOURS_DEFAULT": _l("Other or unknown"),
+    "IMAP_HOST": _l("Server"), "IMAP_PORT": _l("Port"), "IMAP_SECURITY": _l("Security (ssl, starttls, none)"),
+    "IMAP_USER": _l("User name"), "IMAP_FOLDER": _l("Folder"),
+    "IMAP_PROCESSED_FOLDER": _l("Move handled mail to (empty: mark as read)"),
+    "SMTP_HOST": _l("Server"), "SMTP_PORT": _l("Port"), "SMTP_SECURITY": _l("Security (ssl, starttls, none)"),
+    "SMTP_USER": _l("User name"), "MAIL_FROM": _l("Sender address"),
+    "WEBHOOK_URL": _l("Address the site listens on"),
+}
+TEMPLATE = {"acknowledgement": _l("Acknowledgement"), "need_info": _l("Request for information"),
+            "decision": _l("Decision"), "rejected": _l("Rejection"),
+            "counter_notice_forwarded": _l("Counter-notice forwarded"), "restored": _l("Restored")}

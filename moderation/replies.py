@@ -320,19 +320,34 @@ def _values(template: str, language: str, facts: ReplyFacts, statement_below: bo
     return values
 
 
+def template_text(template: str, language: str) -> tuple[str, str]:
+    """The built-in subject and body of a template, as staff edit it: paragraphs, $names."""
+    subject, paragraphs = _TEXTS[template][language]
+    return subject, "\n\n".join(paragraphs)
+
+
+def placeholders(template: str, language: str) -> set[str]:
+    """The $names a template's body may use."""
+    return set(Template(template_text(template, language)[1]).get_identifiers())
+
+
 def _render_one(template: str, language: str, facts: ReplyFacts,
-                statement_below: bool = False) -> tuple[str, str]:
+                statement_below: bool = False, overrides: Mapping | None = None) -> tuple[str, str]:
     words = _OUR_WORDS[language]
     subject, paragraphs = _TEXTS[template][language]
+    custom = (overrides or {}).get(f"{template}.{language}")
+    if custom:  # staff's own wording from the admin page, checked when it was saved
+        subject, paragraphs = custom["subject"], tuple(custom["body"].split("\n\n"))
     values = _values(template, language, facts, statement_below)
     name = one_line(facts.recipient_name or facts.claimant_name)
     greeting = words["dear"].format(name=name) if name else words["nobody"]
-    body = [Template(p).substitute(values).strip() for p in paragraphs]
+    body = [Template(p).safe_substitute(values).strip() for p in paragraphs]
     signature = words["sign"].format(site=one_line(facts.site_name))
     return subject, "\n\n".join([greeting, *(p for p in body if p), signature])
 
 
-def render(template: str, language: str, facts: ReplyFacts | Mapping) -> tuple[str, str]:
+def render(template: str, language: str, facts: ReplyFacts | Mapping,
+           overrides: Mapping | None = None) -> tuple[str, str]:
     """Subject and plain-text body of a reply in "en", "zh" or "both" (Chinese, then English)."""
     # Subjects carry no case tag: outbox.tagged_subject adds it.
     if template not in TEMPLATES:
@@ -341,10 +356,10 @@ def render(template: str, language: str, facts: ReplyFacts | Mapping) -> tuple[s
         raise ReplyError(f"unknown language {language!r}; one of {', '.join(LANGUAGES)}")
     facts = ReplyFacts.coerce(facts)
     if language != "both":
-        return _render_one(template, language, facts)
+        return _render_one(template, language, facts, overrides=overrides)
     below = template == DECISION and bool(facts.statement_of_reasons.strip())
-    zh_subject, zh_body = _render_one(template, "zh", facts, below)
-    en_subject, en_body = _render_one(template, "en", facts, below)
+    zh_subject, zh_body = _render_one(template, "zh", facts, below, overrides)
+    en_subject, en_body = _render_one(template, "en", facts, below, overrides)
     body = zh_body + SEPARATOR + en_body
     if below:
         # The reviewer's statement is one text, however many languages it holds.

@@ -153,12 +153,15 @@ def backoff(attempts: int) -> timedelta:
 
 @dataclass
 class DeliveryReport:
+    """What one pass did: delivered now, waiting to retry, given up on."""
+
     delivered: int = 0
     waiting: int = 0
     failed: int = 0
 
 
-def _claim(session: Session, now: datetime, after_id: int, lease: timedelta):
+def _claim(session: Session, now: datetime, after_id: int,
+           lease: timedelta) -> WebhookDelivery | None:
     """Take the next due delivery for this worker, or None when nothing is left.
 
     FOR UPDATE SKIP LOCKED keeps PostgreSQL workers off each other's rows; the conditional

@@ -82,7 +82,7 @@ def test_template_text_is_marked_for_translation(template):
 def _visible_text(html: str) -> str:
     tree = HTMLParser(html)
     # Left out: data (code, texts, e-mail), and choices named in their own language or zone.
-    for node in tree.css("script, style, code, select, .prose, .usermenu, .langswitch"):
+    for node in tree.css("script, style, code, select, textarea, .prose, .usermenu, .langswitch"):
         node.decompose()
     return " ".join(tree.body.text(separator=" ").split()) if tree.body else ""
 

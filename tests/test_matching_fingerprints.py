@@ -3,6 +3,7 @@
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
@@ -24,7 +25,7 @@ from moderation.matching.fingerprints import (
 def test_hashes_are_the_same_in_another_process():
     code = "from moderation.matching.fingerprints import stable_hash; print(stable_hash('nato'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+                         check=True, cwd=Path(__file__).resolve().parents[1])
     assert int(out.stdout) == stable_hash("nato")
     assert stable_hash("nato") != stable_hash("nato", "anchor\x00")
 

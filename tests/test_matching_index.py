@@ -13,6 +13,7 @@ from moderation.matching import Index, IndexFormatError, Matcher, OriginalText, 
 from moderation.matching.fingerprints import text_fingerprints
 
 FIXTURES = Path(__file__).parent / "fixtures" / "matching" / "bbc"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _articles(n: int = 6) -> list[str]:
@@ -103,13 +104,13 @@ def test_another_process_changes_are_seen(tmp_path):
         "index = Index(sys.argv[1]); index.add(1, sys.stdin.read()); index.remove(0)\n"
     )
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], input=texts[1], text=True,
-                   check=True)
+                   check=True, cwd=REPO)
     assert index.refresh() is True
     assert sorted(index.documents()) == [1]
     assert _top(index, texts[1]) == 1
     subprocess.run([sys.executable, "-c",
                     "import sys; from moderation.matching import Index; Index(sys.argv[1]).compact()",
-                    str(tmp_path)], check=True)
+                    str(tmp_path)], check=True, cwd=REPO)
     assert index.refresh() is True
     assert index.generation == 1 and _top(index, texts[1]) == 1
     assert index.refresh() is False

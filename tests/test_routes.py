@@ -46,6 +46,9 @@ MATRIX = {
     "admin.users": ("GET", "/admin/users", {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
     "admin.update_user": ("POST", "/admin/users/{user}",
                           {"anonymous": LOGIN, "reviewer": 403, "admin": 302}),
+    "settings.edit": ("GET", "/admin/settings", {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
+    "settings.templates": ("GET", "/admin/templates",
+                           {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
     "admin.audit_log": ("GET", "/admin/audit", {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
     # A browser session is not an API token.
     "api.removed": ("GET", "/api/removed.json", {"anonymous": 401, "reviewer": 401, "admin": 401}),

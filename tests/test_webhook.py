@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from moderation import audit, webhook
+from moderation import audit, site_settings, webhook
 from moderation.config import ConfigError, build_config
 from moderation.db import get_session
-from moderation.models import AuditEvent, WebhookDelivery, utcnow
+from moderation.models import AuditEvent, Setting, WebhookDelivery, utcnow
 
 from .smtp import free_port
 
@@ -286,8 +286,12 @@ def test_webhooks_send_and_list_commands(app, runner, receiver):
     refused = runner.invoke(args=["webhooks", "send"])
     assert refused.exit_code == 1 and "no webhook address is configured" in refused.output
     with app.app_context():
-        _queue(get_session(), 2)
-    app.config.update(WEBHOOK_URL=receiver.url, WEBHOOK_SECRET=SECRET)
+        session = get_session()
+        _queue(session, 2)
+        # The address as saved on the admin settings page; the secret from the environment.
+        session.add(Setting(key=site_settings.SITE_KEY, value={"WEBHOOK_URL": receiver.url}))
+        session.commit()
+    app.config.update(WEBHOOK_SECRET=SECRET)
     receiver.plan = [503]
     sent = runner.invoke(args=["webhooks", "send"])
     assert sent.exit_code == 0, sent.output

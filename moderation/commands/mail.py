@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from .. import db, mailroom
+from .. import db, mailroom, site_settings
 from ..ingest import retry_quarantined
 from ..mailbox import SourceError, open_source
 from ..models import MailMessage, Notice
@@ -30,6 +30,7 @@ def mail_import(paths):
     """Import mail from Maildir folders, mbox files, .eml files or folders of them."""
     db.upgrade(db.get_engine())
     session, failed = db.get_session(), False
+    site_settings.apply(current_app, session)
     for path in paths:
         try:
             with open_source(path) as source:
@@ -45,6 +46,7 @@ def mail_import(paths):
 
 
 def _fetch_once(session) -> mailroom.Receipt:
+    site_settings.apply(current_app, session)  # staff may have changed them since the last pass
     with mailroom.imap_source(session, current_app.config) as source:
         return mailroom.receive(session, source, config=current_app.config,
                                 source_name=source.key_prefix)

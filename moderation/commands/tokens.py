@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from .. import db, tokens
+from .. import db, site_settings, tokens
 from ..models import ApiToken, WebhookDelivery
 from ..webhook import WebhookSettings, deliver_pending
 from . import friendly
@@ -83,13 +83,17 @@ def webhooks_group():
 @friendly
 def webhooks_send(limit: int):
     """Deliver the events that are due now."""
+    db.check_connection(db.get_engine())
+    session = db.get_session()
+    # The address may have been set on the admin settings page rather than in the environment.
+    site_settings.apply(current_app, session)
+    session.commit()
     settings = WebhookSettings.from_config(current_app.config)
     if settings is None:
         raise click.ClickException(
-            "no webhook address is configured: set MODERATION_WEBHOOK_URL and "
-            "MODERATION_WEBHOOK_SECRET")
-    db.check_connection(db.get_engine())
-    report = deliver_pending(db.get_session(), settings, limit=limit)
+            "no webhook address is configured: set it on the settings page or as "
+            "MODERATION_WEBHOOK_URL, with MODERATION_WEBHOOK_SECRET in the environment")
+    report = deliver_pending(session, settings, limit=limit)
     click.echo(f"webhooks: {report.delivered} delivered, {report.waiting} waiting to retry, "
                f"{report.failed} failed")
 

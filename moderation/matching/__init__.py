@@ -8,6 +8,7 @@ Indexing originals (the index lives in a folder; several processes may share it)
     from moderation.matching import Index, Matcher, OriginalText, compare, content_hash
 
     index = Index(instance_path / "matching")        # created if missing, else opened
+    Index(folder, reset=True)  # an index of another engine version is emptied, not refused
     index.add(original_id, OriginalText(text, "en", published_at))   # add or update
     index.add_many((id, OriginalText(...)) for ...)  # bulk, written in batches
     index.remove(original_id)
@@ -28,11 +29,18 @@ Matching an article (``segments`` are (language, text) pairs; language "zh", "en
         m.to_dict()        # JSON-ready, to store with ENGINE_VERSION
 
     compare(article_text_or_segments, OriginalText(...))   # one given original -> Match
+                           # (kind "none" below the threshold, with its score and spans)
 
 Kinds: "verbatim" (the original copied whole), "excerpt" (part of it, word for word),
 "edited" (copied with changes), "translation" (Chinese from the English, or back),
 "none". Several matches come back when an article combines sources; identical originals
-are all listed.
+are all listed. ``score`` is the share of the article (or of the original) that the
+aligned passages explain, each passage counted by its similarity, or a saturating
+measure of the passage length (200 words count for 63%) when that is larger; matches
+under 0.25 are not reported. Coverages are shares of words (a Han character counting
+0.6 of a word); Chinese text inside a segment labelled English (site chrome) does not
+count against ``article_coverage``. Only the first 100,000 characters of a segment or
+an original are aligned.
 
 How it works: texts are normalised (NFKC, case, punctuation, full-width digits) and cut
 into tokens (words; single characters for Chinese). Runs of 5 tokens are hashed to 64

@@ -18,7 +18,7 @@ from .scoring import Scored, SegmentPairs, score
 from .text import Analysed, analyse, han_weight
 
 # Only this much of an article or original is read: a 1 MB page stays well under a second.
-MAX_CHARS = 200_000
+MAX_CHARS = 100_000
 # Shingles held by more originals than this are boilerplate or stock phrases.
 MAX_DF = 1000
 # Matches scoring less are not reported.
@@ -110,7 +110,7 @@ class Matcher:
     """Finds the originals an article was taken from.
 
     ``load_original(original_id)`` returns the original's text (or None if it is gone);
-    it is called only for the few candidates worth aligning. Only the first 200,000
+    it is called only for the few candidates worth aligning. Only the first 100,000
     characters of each segment and original are read.
     """
 

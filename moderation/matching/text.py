@@ -139,7 +139,11 @@ def token_weight(token: str) -> float:
 
 def han_weight(text: Analysed) -> float:
     """Weight of the Han characters of an analysed text."""
-    return sum(NOSPACE_TOKEN_WEIGHT for t in text.tokens if len(t) == 1 and HAN_RE.match(t))
+    found = text.memo.get("han_weight")
+    if found is None:
+        found = text.memo["han_weight"] = NOSPACE_TOKEN_WEIGHT * sum(
+            1 for t in text.tokens if len(t) == 1 and HAN_RE.match(t))
+    return found
 
 
 def sentence_ends(text: str) -> list[int]:

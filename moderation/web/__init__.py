@@ -1,10 +1,12 @@
 """Web pages: sign-in and access rules shared by every blueprint."""
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
+from .. import site_settings
 from ..db import get_session
 from ..models import User
 from . import (
@@ -19,6 +21,7 @@ from . import (
     originals,
     queue,
     reports,
+    settings,
 )
 from .filters import init_app as init_filters
 
@@ -53,6 +56,16 @@ def require_login():
     return None
 
 
+def apply_settings():
+    """Saved admin settings apply to every request, whichever worker serves it."""
+    if request.endpoint in ("static", "health.healthz"):
+        return
+    try:
+        site_settings.apply(current_app, get_session())
+    except SQLAlchemyError:
+        get_session().rollback()  # the page itself will say if the database is needed and down
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -61,7 +74,9 @@ def init_app(app: Flask) -> None:
     # Called by machines with a bearer token and no cookies, so there is no session to forge.
     csrf.exempt(api.bp)
     app.before_request(require_login)
-    for module in (auth, queue, cases, articles, originals, reports, admin, account, health, api):
+    app.before_request(apply_settings)
+    for module in (auth, queue, cases, articles, originals, reports, admin, settings, account,
+                   health, api):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     init_filters(app)

@@ -33,7 +33,8 @@ def detail(case_id: int):
     reviewers = session.exec(select(User).where(User.active.is_(True)).order_by(User.email)).all()
     return render_template(
         "cases/detail.html", file=file, case=case, form=EmptyForm(), reviewers=reviewers,
-        drafts=drafts.for_case(file, site_name=str(current_app.config["SITE_NAME"])),
+        drafts=drafts.for_case(file, site_name=str(current_app.config["SITE_NAME"]),
+                               overrides=current_app.config.get("REPLY_TEMPLATES")),
         reasons=drafts.reason_choices(str(get_locale())), undo_grace=decisions.UNDO_GRACE, now=utcnow(),
     )
 

@@ -60,7 +60,9 @@ def init_app(app: Flask) -> None:
                         ("role", labels.ROLE), ("element", labels.ELEMENT),
                         ("classification", labels.CLASSIFICATION),
                         ("sender_badge", labels.SENDER_BADGE),
-                        ("reply_status", labels.REPLY_STATUS)):
+                        ("reply_status", labels.REPLY_STATUS),
+                        ("settings_group", labels.SETTINGS_GROUP), ("setting", labels.SETTING),
+                        ("template", labels.TEMPLATE)):
         app.add_template_filter(lambda code, table=table: label(table, code), f"{name}_label")
     app.jinja_env.globals.update(
         EmptyForm=EmptyForm, get_locale=get_locale, LOCALE_NAMES=LOCALE_NAMES
