@@ -41,7 +41,7 @@ class CaseFile:
     notices: list[Notice]
     thread: list[tuple[str, object]]  # ("in", MailMessage) or ("out", Reply), oldest first
     targets: list[TargetRow]
-    checklist: list[tuple[str, bool, bool]]  # (element, required, present)
+    checklist: list[tuple[str, bool, bool | None]]  # (element, required, present or unknown)
     same_claimant: list[Case]
     same_publisher: list[Case]
     publisher_strikes: dict[str, int]
@@ -57,7 +57,17 @@ def checklist(notice: Notice | None, jurisdiction: str | None) -> list[tuple[str
     table = TAKEDOWN_REQUIREMENTS if notice.kind == "takedown" else COUNTER_NOTICE_REQUIREMENTS
     required = table.get(jurisdiction, table[None])
     missing = set(notice.missing_elements)
-    return [(e, e in required, e not in missing) for e in ELEMENTS]
+    statements = notice.statements or {}
+    rows = []
+    for element in ELEMENTS:
+        if element in required:
+            present = element not in missing
+        elif element in ("good_faith", "accuracy", "perjury", "signature"):
+            present = bool(statements.get(element))
+        else:
+            present = None  # not required here, so the notice was not checked for it
+        rows.append((element, element in required, present))
+    return rows
 
 
 def publisher_strikes(session: Session, publisher_ids: set[int]) -> dict[str, int]:

@@ -60,6 +60,17 @@ def _putbacks(session) -> None:
         click.echo(f"put back: case(s) {', '.join(map(str, restored))} restored")
 
 
+def _deliver_webhooks(session) -> None:
+    from ..webhook import WebhookSettings, deliver_pending
+
+    settings = WebhookSettings.from_config(current_app.config)
+    if settings is not None:
+        report = deliver_pending(session, settings)
+        if report.delivered or report.failed or report.waiting:
+            click.echo(f"webhooks: {report.delivered} delivered, {report.waiting} waiting to "
+                       f"retry, {report.failed} failed")
+
+
 def _send_replies(session) -> None:
     settings = SMTPSettings.from_config(current_app.config)
     if settings is not None:
@@ -70,7 +81,9 @@ def _send_replies(session) -> None:
 
 
 @mail_group.command("fetch")
-@click.option("--watch", is_flag=True, help="Keep fetching (and sending queued replies).")
+@click.option("--watch", is_flag=True,
+              help="Keep fetching; each pass also puts back due pages, sends queued replies "
+                   "and delivers webhook events.")
 @click.option("--interval", default=60, show_default=True, type=click.IntRange(min=1),
               help="Seconds between passes with --watch.")
 @with_appcontext
@@ -86,6 +99,7 @@ def mail_fetch(watch, interval):
             click.echo(f"mailbox: {receipt.summary()}{note}")
             _putbacks(session)
             _send_replies(session)
+            _deliver_webhooks(session)
         except SourceError as exc:
             if not watch:
                 raise click.ClickException(str(exc)) from None
