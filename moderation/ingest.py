@@ -11,7 +11,7 @@ from email.utils import parseaddr
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, or_, select
 
-from . import audit, cases, decisions, verification
+from . import audit, autoreplies, cases, restoration, verification
 from .mailbox import (
     CASE_TAG_PATTERN,
     MailParseError,
@@ -167,8 +167,8 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
             _attach(session, message, disputed, "case.counter_notice_received")
             cases.apply(session, disputed, expected_version=disputed.version, actor="mailbox",
                         action="case.counter_notice", change=cases.Change(status="counter_notice"))
-            decisions.open_putback(session, disputed, now=now)
-            decisions.forward_counter_notice(session, disputed, message, config=config, now=now)
+            restoration.open_putback(session, disputed, now=now)
+            autoreplies.forward_counter_notice(session, disputed, message, config=config, now=now)
             return disputed, False
     if notice.kind == "retraction":
         withdrawn = _case_for_retraction(session, notice, message.from_addr)
@@ -195,7 +195,7 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
     notice.case_id = case.id
     message.case_id = case.id
     cases.record_targets(session, case, notice)
-    decisions.acknowledge(session, case, message, config=config, now=now)
+    autoreplies.acknowledge(session, case, message, config=config, now=now)
     return case, True
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from moderation import decisions, demo
+from moderation import decisions, demo, restoration
 from moderation.db import get_session
 from moderation.ingest import ingest
 from moderation.models import (
@@ -226,9 +226,9 @@ def test_counter_notice_then_putback_after_the_window(app, tmp_path):
         case = session.get(Case, case_id)
         assert result.case_id == case_id and case.status == "counter_notice"
         assert case.putback_at - utcnow() >= timedelta(days=13)  # 10 business days
-        assert decisions.due_putbacks(session, config=app.config) == []
+        assert restoration.due_putbacks(session, config=app.config) == []
         later = case.putback_at + timedelta(minutes=1)
-        assert decisions.due_putbacks(session, config=app.config, now=later) == [case_id]
+        assert restoration.due_putbacks(session, config=app.config, now=later) == [case_id]
         assert session.get(Case, case_id).status == "restored"
         assert session.exec(select(Article)).one().status == "restored"
         templates = session.exec(select(Reply.template).order_by(Reply.id)).all()

@@ -53,7 +53,7 @@ def _fetch_once(session) -> mailroom.Receipt:
 
 
 def _putbacks(session) -> None:
-    from ..decisions import due_putbacks
+    from ..restoration import due_putbacks
 
     restored = due_putbacks(session, config=current_app.config)
     if restored:

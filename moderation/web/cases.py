@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
-from .. import casefile, cases, decisions, drafts
+from .. import casefile, cases, decisions, drafts, restoration
 from ..db import get_session
 from ..models import Case, User, utcnow
 from .forms import EmptyForm
@@ -142,14 +142,14 @@ def withdraw(case_id: int):
 
 @bp.route("/<int:case_id>/restore", methods=["POST"])
 def restore(case_id: int):
-    return _act(case_id, lambda s, c, u, v: decisions.restore(s, c, actor=u, version=v,
+    return _act(case_id, lambda s, c, u, v: restoration.restore(s, c, actor=u, version=v,
                                                               config=current_app.config),
                 _("The pages are put back."))
 
 
 @bp.route("/<int:case_id>/uphold", methods=["POST"])
 def uphold(case_id: int):
-    return _act(case_id, lambda s, c, u, v: decisions.uphold(s, c, user=u, version=v),
+    return _act(case_id, lambda s, c, u, v: restoration.uphold(s, c, user=u, version=v),
                 _("The removal is upheld."))
 
 
