@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from . import db
 from .i18n import LOCALES
@@ -64,6 +65,6 @@ def doctor_command():
         click.echo(("ok    " if passed else "FAIL  ") + sentence)
     failures = sum(1 for passed, _ in results if not passed)
     if failures:
-        click.echo(f"{failures} problem(s) found.", err=True)
+        click.echo(_("%(n)s problem(s) found.", n=failures), err=True)
         raise SystemExit(1)
-    click.echo("Everything looks right.")
+    click.echo(_("Everything looks right."))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
@@ -33,8 +34,9 @@ class ImportReport:
         return len(self.failures)
 
     def summary(self) -> str:
-        return (f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.failed} failed")
+        return _("%(new)s new, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed",
+                 new=self.new, updated=self.updated, unchanged=self.unchanged,
+                 failed=self.failed)
 
 
 class PublisherDirectory:

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlmodel import Session, func, select
 
 from .ingest import ingest
@@ -20,11 +21,12 @@ class Receipt:
     resynced: bool = False
 
     def summary(self) -> str:
-        parts = [f"{self.outcomes['stored']} stored", f"{self.outcomes['duplicate']} duplicates",
-                 f"{self.outcomes['quarantined']} quarantined",
-                 f"{self.cases_opened} cases opened"]
+        text = _("%(stored)s stored, %(duplicates)s duplicates, %(quarantined)s quarantined, "
+                 "%(cases)s cases opened", stored=self.outcomes["stored"],
+                 duplicates=self.outcomes["duplicate"],
+                 quarantined=self.outcomes["quarantined"], cases=self.cases_opened)
         kinds = ", ".join(f"{n} {label}" for label, n in sorted(self.classifications.items()))
-        return ", ".join(parts) + (f" ({kinds})" if kinds else "")
+        return text + (f" ({kinds})" if kinds else "")
 
 
 def receive(session: Session, source: MailSource, *, config: dict, source_name: str) -> Receipt:

@@ -154,3 +154,9 @@ def test_doctor_says_what_is_wrong(tmp_path):
     assert result.exit_code == 1
     assert "FAIL  cannot open the database" in result.output
     assert "FAIL  DEFAULT_TIMEZONE 'Mars/Olympus' is not a known time zone" in result.output
+
+
+def test_commands_speak_the_desks_default_language(tmp_path):
+    app = make_test_app(tmp_path, f"sqlite:///{tmp_path / 'zh.db'}", DEFAULT_LOCALE="zh_Hans")
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0 and "数据库已就绪" in result.output

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlmodel import select
 
 from .. import db, provenance
@@ -31,8 +32,13 @@ def load_boilerplate() -> BoilerplateModel:
         try:
             return BoilerplateModel.from_json(path.read_text(encoding="utf-8"))
         except ValueError:
-            click.echo(f"Warning: {path} could not be read; starting a new boilerplate model.",
-                       err=True)
+            click.echo(
+                _(
+                    "Warning: %(path)s could not be read; starting a new boilerplate model.",
+                    path=path,
+                ),
+                err=True,
+            )
     return BoilerplateModel()
 
 
@@ -49,18 +55,27 @@ def run_import(records, *, kind: str, label: str) -> ImportReport:
     db.upgrade(db.get_engine())
     zone = ZoneInfo(str(current_app.config["SITE_TIMEZONE"]))
     session = db.get_session()
-    with click.progressbar(length=0, label=label, show_pos=True,
-                           file=sys.stderr if sys.stderr.isatty() else None) as bar:
-        report = store_records(session, records, kind=kind, zone=zone,
-                               on_item=lambda: bar.update(1))
+    with click.progressbar(
+        length=0, label=label, show_pos=True, file=sys.stderr if sys.stderr.isatty() else None
+    ) as bar:
+        report = store_records(
+            session, records, kind=kind, zone=zone, on_item=lambda: bar.update(1)
+        )
     click.echo(f"{label}: {report.summary()}")
     for failure in report.failures:
-        click.echo(f"  failed: {failure}", err=True)
+        click.echo(_("  failed: %(failure)s", failure=failure), err=True)
     if report.changed_ids:
-        counts = provenance.after_import(session, provenance.get_index(), kind=kind,
-                                         changed_ids=report.changed_ids)
-        click.echo(f"Provenance: {counts['matched']} article(s) matched, "
-                   f"{counts['unmatched']} without a known original.")
+        counts = provenance.after_import(
+            session, provenance.get_index(), kind=kind, changed_ids=report.changed_ids
+        )
+        click.echo(
+            _(
+                "Provenance: %(matched)s article(s) matched, %(unmatched)s without a known "
+                "original.",
+                matched=counts["matched"],
+                unmatched=counts["unmatched"],
+            )
+        )
     return report
 
 
@@ -83,7 +98,7 @@ def articles_import(paths, base_url):
     """Import pages of our site: .jsonl, .txt, .html files or folders (recursive)."""
     model = load_boilerplate()
     records = list(iter_records(paths, base_url=base_url, boilerplate=model))
-    report = run_import(records, kind="article", label="Articles")
+    report = run_import(records, kind="article", label=_("Articles"))
     for record in records:
         # Only text pages teach the model: an HTML page's lines are markup, not site lines.
         if record.ok and record.html is None and record.raw_text:
@@ -102,10 +117,14 @@ def articles_export(fmt, output):
     db.check_connection(db.get_engine())
     rows = db.get_session().exec(select(Article).order_by(Article.id))
     items = [
-        {"url": a.url, "title": a.title,
-         "published_at": a.published_at.isoformat() if a.published_at else None,
-         "claimed_source": a.claimed_source, "status": a.status,
-         "segments": [{"language": s["language"], "text": s["text"]} for s in a.segments]}
+        {
+            "url": a.url,
+            "title": a.title,
+            "published_at": a.published_at.isoformat() if a.published_at else None,
+            "claimed_source": a.claimed_source,
+            "status": a.status,
+            "segments": [{"language": s["language"], "text": s["text"]} for s in a.segments],
+        }
         for a in rows
     ]
     json.dump(items, output, ensure_ascii=False, indent=2)
@@ -126,7 +145,7 @@ def originals_group():
 def originals_import(paths, publisher, base_url):
     """Import originals: .jsonl, .txt (first line = title), .html files or folders."""
     records = iter_records(paths, publisher=publisher, base_url=base_url)
-    _finish(run_import(records, kind="original", label="Originals"))
+    _finish(run_import(records, kind="original", label=_("Originals")))
 
 
 def _fetched_records(urls, fetcher: Fetcher, publisher: str | None, failures: list[str]):
@@ -148,10 +167,13 @@ def originals_fetch(urls, publisher):
     """Fetch originals from the web and keep their main text."""
     failures: list[str] = []
     with Fetcher() as fetcher:
-        report = run_import(_fetched_records(urls, fetcher, publisher, failures),
-                            kind="original", label="Originals")
+        report = run_import(
+            _fetched_records(urls, fetcher, publisher, failures),
+            kind="original",
+            label=_("Originals"),
+        )
     for failure in failures:
-        click.echo(f"  failed: {failure}", err=True)
+        click.echo(_("  failed: %(failure)s", failure=failure), err=True)
     if failures or report.failed:
         sys.exit(1)
 
@@ -172,10 +194,15 @@ def originals_feed(feeds, publisher, limit):
                 links += [entry.link for entry in fetcher.feed(feed)[:limit]]
             except FetchError as exc:
                 failures.append(f"{feed}: {exc.reason}")
-        click.echo(f"{len(links)} articles listed in {len(feeds)} feed(s).")
-        report = run_import(_fetched_records(links, fetcher, publisher, failures),
-                            kind="original", label="Originals")
+        click.echo(
+            _("%(links)s articles listed in %(feeds)s feed(s).", links=len(links), feeds=len(feeds))
+        )
+        report = run_import(
+            _fetched_records(links, fetcher, publisher, failures),
+            kind="original",
+            label=_("Originals"),
+        )
     for failure in failures:
-        click.echo(f"  failed: {failure}", err=True)
+        click.echo(_("  failed: %(failure)s", failure=failure), err=True)
     if failures or report.failed:
         sys.exit(1)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlmodel import select
 
 from .. import db, mailroom, site_settings
@@ -34,8 +35,9 @@ def mail_import(paths):
     for path in paths:
         try:
             with open_source(path) as source:
-                receipt = mailroom.receive(session, source, config=current_app.config,
-                                           source_name=f"file:{path.resolve()}")
+                receipt = mailroom.receive(
+                    session, source, config=current_app.config, source_name=f"file:{path.resolve()}"
+                )
         except SourceError as exc:
             click.echo(f"{path}: {exc}", err=True)
             failed = True
@@ -48,8 +50,9 @@ def mail_import(paths):
 def _fetch_once(session) -> mailroom.Receipt:
     site_settings.apply(current_app, session)  # staff may have changed them since the last pass
     with mailroom.imap_source(session, current_app.config) as source:
-        return mailroom.receive(session, source, config=current_app.config,
-                                source_name=source.key_prefix)
+        return mailroom.receive(
+            session, source, config=current_app.config, source_name=source.key_prefix
+        )
 
 
 def _putbacks(session) -> None:
@@ -57,7 +60,7 @@ def _putbacks(session) -> None:
 
     restored = due_putbacks(session, config=current_app.config)
     if restored:
-        click.echo(f"put back: case(s) {', '.join(map(str, restored))} restored")
+        click.echo(_("put back: case(s) %(ids)s restored", ids=", ".join(map(str, restored))))
 
 
 def _deliver_webhooks(session) -> None:
@@ -67,8 +70,15 @@ def _deliver_webhooks(session) -> None:
     if settings is not None:
         report = deliver_pending(session, settings)
         if report.delivered or report.failed or report.waiting:
-            click.echo(f"webhooks: {report.delivered} delivered, {report.waiting} waiting to "
-                       f"retry, {report.failed} failed")
+            click.echo(
+                _(
+                    "webhooks: %(delivered)s delivered, %(waiting)s waiting to retry, "
+                    "%(failed)s failed",
+                    delivered=report.delivered,
+                    waiting=report.waiting,
+                    failed=report.failed,
+                )
+            )
 
 
 def _send_replies(session) -> None:
@@ -76,16 +86,30 @@ def _send_replies(session) -> None:
     if settings is not None:
         report = send_pending(session, settings)
         if report.sent or report.failed or report.waiting:
-            click.echo(f"replies: {report.sent} sent, {report.waiting} waiting to retry, "
-                       f"{report.failed} failed")
+            click.echo(
+                _(
+                    "replies: %(sent)s sent, %(waiting)s waiting to retry, %(failed)s failed",
+                    sent=report.sent,
+                    waiting=report.waiting,
+                    failed=report.failed,
+                )
+            )
 
 
 @mail_group.command("fetch")
-@click.option("--watch", is_flag=True,
-              help="Keep fetching; each pass also puts back due pages, sends queued replies "
-                   "and delivers webhook events.")
-@click.option("--interval", default=60, show_default=True, type=click.IntRange(min=1),
-              help="Seconds between passes with --watch.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep fetching; each pass also puts back due pages, sends queued replies "
+    "and delivers webhook events.",
+)
+@click.option(
+    "--interval",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds between passes with --watch.",
+)
 @with_appcontext
 @friendly
 def mail_fetch(watch, interval):
@@ -95,19 +119,27 @@ def mail_fetch(watch, interval):
     while True:
         try:
             receipt = _fetch_once(session)
-            note = " (the mailbox was renumbered; re-read and de-duplicated)" if receipt.resynced else ""
-            click.echo(f"mailbox: {receipt.summary()}{note}")
+            note = (
+                _(" (the mailbox was renumbered; re-read and de-duplicated)")
+                if (receipt.resynced)
+                else ""
+            )
+            click.echo(_("mailbox: %(summary)s", summary=receipt.summary()) + note)
             _putbacks(session)
             _send_replies(session)
             _deliver_webhooks(session)
         except SourceError as exc:
             if not watch:
                 raise click.ClickException(str(exc)) from None
-            click.echo(f"mailbox: {exc} Trying again in {interval} s.", err=True)
+            click.echo(
+                _("mailbox: %(error)s Trying again in %(n)s s.", error=exc, n=interval), err=True
+            )
         except db.DatabaseUnavailable as exc:
             if not watch:
                 raise
-            click.echo(f"database: {exc} Trying again in {interval} s.", err=True)
+            click.echo(
+                _("database: %(error)s Trying again in %(n)s s.", error=exc, n=interval), err=True
+            )
         if not watch:
             return
         session.close()
@@ -122,8 +154,15 @@ def mail_retry():
     db.check_connection(db.get_engine())
     results = retry_quarantined(db.get_session(), config=current_app.config)
     still = sum(1 for r in results if r.outcome == "quarantined")
-    click.echo(f"{len(results)} quarantined message(s) read again: "
-               f"{len(results) - still} now understood, {still} still quarantined.")
+    click.echo(
+        _(
+            "%(n)s quarantined message(s) read again: %(ok)s now understood, %(still)s still "
+            "quarantined.",
+            n=len(results),
+            ok=len(results) - still,
+            still=still,
+        )
+    )
 
 
 @click.group("notices")
@@ -136,22 +175,34 @@ def notice_record(message: MailMessage, notice: Notice | None) -> dict:
     claimant = dict.fromkeys(("name", "email", "organisation", "phone", "address"))
     statements = dict.fromkeys(("good_faith", "accuracy", "perjury", "signature"), False)
     record = {
-        "message_id": message.message_id, "classification": message.classification,
-        "kind": None, "claimant": claimant, "target_urls": [], "original_urls": [],
-        "statements": statements, "jurisdiction": None, "missing_elements": [],
-        "case_id": message.case_id, "subject": message.subject,
-        "from": message.from_addr, "received_at": message.received_at.isoformat(),
+        "message_id": message.message_id,
+        "classification": message.classification,
+        "kind": None,
+        "claimant": claimant,
+        "target_urls": [],
+        "original_urls": [],
+        "statements": statements,
+        "jurisdiction": None,
+        "missing_elements": [],
+        "case_id": message.case_id,
+        "subject": message.subject,
+        "from": message.from_addr,
+        "received_at": message.received_at.isoformat(),
     }
     if message.classification == "quarantined":
         record["reason"] = message.quarantine_reason
     if notice is not None:
         claimant.update({k: (notice.claimant or {}).get(k) for k in claimant})
         statements.update({k: bool((notice.statements or {}).get(k)) for k in statements})
-        record.update(kind=notice.kind, target_urls=notice.target_urls,
-                      original_urls=notice.original_urls, jurisdiction=notice.jurisdiction,
-                      missing_elements=notice.missing_elements,
-                      case_id=notice.case_id or message.case_id,
-                      verification=notice.verification)
+        record.update(
+            kind=notice.kind,
+            target_urls=notice.target_urls,
+            original_urls=notice.original_urls,
+            jurisdiction=notice.jurisdiction,
+            missing_elements=notice.missing_elements,
+            case_id=notice.case_id or message.case_id,
+            verification=notice.verification,
+        )
     return record
 
 
@@ -164,7 +215,8 @@ def notices_export(fmt, output):
     """One JSON object per received message, notices or not."""
     db.check_connection(db.get_engine())
     rows = db.get_session().exec(
-        select(MailMessage, Notice).outerjoin(Notice, Notice.message_id == MailMessage.id)
+        select(MailMessage, Notice)
+        .outerjoin(Notice, Notice.message_id == MailMessage.id)
         .order_by(MailMessage.id)
     )
     json.dump([notice_record(m, n) for m, n in rows], output, ensure_ascii=False, indent=2)

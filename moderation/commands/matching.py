@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlmodel import select
 
 from .. import db, provenance, reports
@@ -22,19 +23,34 @@ def match_command(everything, article_ids):
     session = db.get_session()
     index = provenance.get_index()
     state = provenance.reconcile(session, index)
-    click.echo(f"Index: {state['held']} originals ({state['indexed']} indexed now, "
-               f"{state['removed']} removed).")
+    click.echo(
+        _(
+            "Index: %(held)s originals (%(indexed)s indexed now, %(removed)s removed).",
+            held=state["held"],
+            indexed=state["indexed"],
+            removed=state["removed"],
+        )
+    )
     if article_ids:
-        missing = set(article_ids) - set(session.exec(
-            select(Article.id).where(Article.id.in_(article_ids))).all())
+        missing = set(article_ids) - set(
+            session.exec(select(Article.id).where(Article.id.in_(article_ids))).all()
+        )
         if missing:
-            raise click.ClickException(f"no article with id {', '.join(map(str, sorted(missing)))}")
+            raise click.ClickException(
+                _("no article with id %(ids)s", ids=", ".join(map(str, sorted(missing))))
+            )
     ids = list(article_ids) or None
-    with click.progressbar(length=0, label="Matching", show_pos=True,
-                           file=sys.stderr if sys.stderr.isatty() else None) as bar:
+    with click.progressbar(
+        length=0, label="Matching", show_pos=True, file=sys.stderr if sys.stderr.isatty() else None
+    ) as bar:
         counts = provenance.match_articles(session, index, ids, on_item=lambda: bar.update(1))
-    click.echo(f"Articles: {counts['matched']} matched, {counts['unmatched']} without a known "
-               "original.")
+    click.echo(
+        _(
+            "Articles: %(matched)s matched, %(unmatched)s without a known original.",
+            matched=counts["matched"],
+            unmatched=counts["unmatched"],
+        )
+    )
 
 
 @click.group("report")
@@ -43,8 +59,9 @@ def report_group():
 
 
 @report_group.command("provenance")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
 @with_appcontext
 @friendly
@@ -52,5 +69,6 @@ def report_provenance(fmt, output):
     """Per article, its originals: kind, score, coverage, credited or not."""
     db.check_connection(db.get_engine())
     rows = reports.provenance_rows(db.get_session())
-    output.write(reports.as_json(rows) if fmt == "json"
-                 else reports.as_csv(rows, reports.PROVENANCE_FIELDS))
+    output.write(
+        reports.as_json(rows) if fmt == "json" else reports.as_csv(rows, reports.PROVENANCE_FIELDS)
+    )

@@ -6,6 +6,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from .. import accounts, audit, db
 from . import friendly
@@ -18,7 +19,9 @@ def init_db_command():
     """Create or upgrade the database schema (never loads demo data)."""
     engine = db.get_engine()
     db.upgrade(engine)
-    click.echo(f"Database ready: {db.describe_url(current_app.config['DATABASE_URL'])}")
+    click.echo(
+        _("Database ready: %(url)s", url=db.describe_url(current_app.config["DATABASE_URL"]))
+    )
 
 
 @click.group("users")
@@ -28,8 +31,9 @@ def users_group():
 
 @users_group.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer",
-              show_default=True)
+@click.option(
+    "--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 @friendly
@@ -41,9 +45,10 @@ def users_create(email: str, role: str, password_stdin: bool):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     db.upgrade(db.get_engine())
     with db.transaction() as session:
-        user = accounts.create_user(session=session, email=email, password=password, role=role,
-                                    actor="cli")
-    click.echo(f"Created {user.role} {user.email}.")
+        user = accounts.create_user(
+            session=session, email=email, password=password, role=role, actor="cli"
+        )
+    click.echo(_("Created %(role)s %(email)s.", role=user.role, email=user.email))
 
 
 @users_group.command("list")
@@ -74,11 +79,15 @@ def audit_verify():
     db.check_connection(db.get_engine())
     report = audit.verify(db.get_session())
     if report.ok:
-        click.echo(f"Audit log intact: {report.checked} events checked.")
+        click.echo(_("Audit log intact: %(n)s events checked.", n=report.checked))
         return
     click.echo(
-        f"Audit log broken at event id {report.first_bad_id}: {report.problem} "
-        f"({report.checked} events read).",
+        _(
+            "Audit log broken at event id %(id)s: %(problem)s (%(n)s events read).",
+            id=report.first_bad_id,
+            problem=report.problem,
+            n=report.checked,
+        ),
         err=True,
     )
     sys.exit(1)
@@ -99,8 +108,13 @@ def prepare_first_run(app: Flask) -> str | None:
         return None
     password = secrets.token_urlsafe(12)
     with app.app_context(), db.transaction() as session:
-        accounts.create_user(session=session, email="admin@localhost", password=password,
-                             role="admin", actor="first-run")
+        accounts.create_user(
+            session=session,
+            email="admin@localhost",
+            password=password,
+            role="admin",
+            actor="first-run",
+        )
     demo.load(app)
     return password
 
@@ -116,10 +130,12 @@ def run_command(host: str, port: int):
 
     app = current_app._get_current_object()
     password = prepare_first_run(app)
-    click.echo(f"Database: {db.describe_url(app.config['DATABASE_URL'])}")
+    click.echo(_("Database: %(url)s", url=db.describe_url(app.config["DATABASE_URL"])))
     if password:
-        click.echo("First run: database created and demo data loaded.")
-        click.echo("Sign in as admin@localhost with the password (shown only this once):")
+        click.echo(_("First run: database created and demo data loaded."))
+        click.echo(_("Sign in as admin@localhost with the password (shown only this once):"))
         click.echo(f"    {password}")
-    click.echo(f"The moderation desk is at http://{host}:{port}/  (Ctrl+C stops it)")
+    click.echo(
+        _("The moderation desk is at %(url)s  (Ctrl+C stops it)", url=f"http://{host}:{port}/")
+    )
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -40,11 +40,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
-import sqlalchemy as sa
-
 REPO = Path(__file__).resolve().parents[2]
+# This file is named like the standard library's queue module: its folder must not shadow it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 
 TARGET_P95_MS = 50
 SEED = 20240501
@@ -72,7 +74,7 @@ STATUS_NAMES, STATUS_WEIGHTS = zip(*(OPEN | CLOSED).items(), strict=True)
 
 
 def _claimants(rng: random.Random) -> list[tuple[str, str]]:
-    """2,000 distinct claimants (name, e-mail), most active first."""
+    """1,200 distinct claimants (name, e-mail), most active first."""
     pairs = rng.sample([(f, la) for f in FIRST for la in LAST], len(FIRST) * len(LAST))
     return [(f"{f} {la}", f"{f}.{la}@{rng.choice(PUBLISHERS).replace(' ', '-')}.example".lower())
             for f, la in pairs]
