@@ -8,7 +8,15 @@ from flask import Flask, current_app
 from sqlmodel import Session, delete, select
 
 from . import audit
-from .matching import ENGINE_VERSION, Index, Match, Matcher, OriginalText, content_hash
+from .matching import (
+    ENGINE_VERSION,
+    Index,
+    IndexFormatError,
+    Match,
+    Matcher,
+    OriginalText,
+    content_hash,
+)
 from .models import Article, Original, Provenance, Publisher, PublisherDomain
 
 BATCH = 500
@@ -29,7 +37,12 @@ def get_index(app: Flask | None = None) -> Index:
     app = app or current_app
     index = app.extensions.get("moderation.index")
     if index is None:
-        index = Index(index_folder(app))
+        try:
+            index = Index(index_folder(app))
+        except IndexFormatError:
+            # Written by another engine version: start it afresh; reconcile() re-adds every
+            # original, since the emptied index no longer holds their hashes.
+            index = Index(index_folder(app), reset=True)
         app.extensions["moderation.index"] = index
     else:
         index.refresh()
@@ -53,14 +66,24 @@ def index_originals(session: Session, index: Index, ids: Iterable[int] | None = 
         if not ids:
             return 0
         query = query.where(Original.id.in_(ids))
-    added = 0
+    added, batch = 0, []
     for original in session.exec(query.execution_options(yield_per=BATCH)):
         text = original_text(original)
-        index.add(original.id, text)
+        batch.append((original.id, text))
         original.indexed_hash = content_hash(text.text, text.language, text.published_at)
         session.add(original)
-        added += 1
-    return added
+        if len(batch) >= BATCH:
+            added += _flush(index, batch)
+    return added + _flush(index, batch)
+
+
+def _flush(index: Index, batch: list) -> int:
+    """Write a batch of originals to the index at once (much faster than one by one)."""
+    if batch:
+        index.add_many(batch)
+    count = len(batch)
+    batch.clear()
+    return count
 
 
 def reconcile(session: Session, index: Index) -> dict[str, int]:

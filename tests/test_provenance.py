@@ -115,3 +115,16 @@ def test_report_provenance_in_json_and_csv(runner, app):
     assert text.startswith("\ufeff")
     parsed = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert fields <= set(parsed[0]) and {r["article_title"] for r in parsed} >= {"无来源文章"}
+
+
+def test_an_index_from_another_engine_version_is_rebuilt(app):
+    demo.load(app, with_mail=False)
+    manifest = provenance.index_folder(app) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["format"] = 999
+    manifest.write_text(json.dumps(data))
+    app.extensions.pop("moderation.index")
+    with app.app_context():
+        index = provenance.get_index(app)
+        assert provenance.reconcile(get_session(), index)["indexed"] == 1
+        assert len(index) == 1
