@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from . import cases, restoration, webhook
-from .autoreplies import queue_to_claimant
+from .autoreplies import draft_and_queue, queue_to_claimant
 from .models import Article, Case, CaseTarget, Decision, Reply, User, utcnow
 
 UNDO_GRACE = timedelta(minutes=10)
@@ -282,8 +282,14 @@ def undo(
     return case
 
 
-def bulk(session: Session, ids: list[int], *, action: str, user: User) -> tuple[int, list]:
-    """Apply a queue action to several cases; each case commits or fails on its own."""
+def bulk(
+    session: Session, ids: list[int], *, action: str, user: User, config: dict | None = None
+) -> tuple[int, list]:
+    """Apply a queue action to several cases; each case commits or fails on its own.
+
+    "reject_incomplete" closes each case and queues the rejection template (reason
+    "incomplete") in the claimant's language, listing what the notice lacks.
+    """
     done, refused = 0, []
     for case_id in ids:
         case = session.get(Case, case_id)
@@ -312,6 +318,24 @@ def bulk(session: Session, ids: list[int], *, action: str, user: User) -> tuple[
                     change=cases.Change(status="resolved_kept"),
                     details={"reason": "spam"},
                 )
+            elif action == "reject_incomplete":
+                _check_holder(case, user)
+                cases.apply(
+                    session,
+                    case,
+                    expected_version=case.version,
+                    actor=user,
+                    action="case.reject",
+                    change=cases.Change(status="resolved_kept"),
+                    details={"reason": "incomplete"},
+                )
+                case.decided_at = utcnow()
+                session.add(case)
+                if config is not None:
+                    draft_and_queue(session, case, "rejected", config=config, actor=user,
+                                    reject_reason="incomplete")
+            else:
+                raise DecisionError(f"unknown action {action!r}")
             session.commit()
             done += 1
         except (cases.CaseError, cases.CaseConflict, DecisionError) as exc:

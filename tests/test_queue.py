@@ -104,3 +104,17 @@ def test_bulk_actions_close_cases_and_report_refusals(client, auth, app):
         session = get_session()
         statuses = {c.id: c.status for c in session.exec(select(Case))}
     assert statuses[first] == "resolved_kept" and statuses[second] == "duplicate"
+
+
+def test_bulk_reject_as_incomplete_sends_the_rejection_template(client, auth, app):
+    from moderation.models import Reply
+
+    [case_id] = _make(app)
+    auth.login()
+    client.post("/queue/bulk", data={"action": "reject_incomplete", "case": [case_id]})
+    with app.app_context():
+        session = get_session()
+        reply = session.exec(select(Reply)).one()
+        assert session.get(Case, case_id).status == "resolved_kept"
+    assert reply.template == "rejected" and reply.to_addr == "legal@abc.example"
+    assert "your notice lacks elements that the law requires" in reply.body

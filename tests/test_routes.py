@@ -83,3 +83,18 @@ def test_unknown_objects_get_a_friendly_404(client, auth, path):
     assert response.status_code == 404
     assert b"There is nothing at this address" in response.data
     assert b"Traceback" not in response.data
+
+
+def test_every_form_post_needs_a_csrf_token(tmp_path, database_url):
+    """With CSRF on, each POST route refuses a form without a token (the API uses tokens)."""
+    from .conftest import make_test_app
+
+    app = make_test_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    posts = sorted(e for e, (method, _p, _r) in MATRIX.items() if method == "POST")
+    assert posts, "the matrix lists POST routes"
+    client = app.test_client()
+    for endpoint in posts:
+        _method, path, _roles = MATRIX[endpoint]
+        response = client.post(path.format(user=1, article=1, original=1, case=1),
+                               data={"version": "1"})
+        assert response.status_code == 400, endpoint

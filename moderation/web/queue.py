@@ -1,6 +1,15 @@
 """The review queue: the home page after sign-in."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,7 +65,8 @@ def bulk():
         flash(_("Choose one or more cases and an action."), "error")
         return redirect(back)
     done, refused = decisions.bulk(get_session(), ids, action=action,
-                                   user=current_user._get_current_object())
+                                   user=current_user._get_current_object(),
+                                   config=current_app.config)
     flash(_("%(done)s case(s) updated.", done=done), "success" if done else "info")
     for case_id, reason in refused:
         flash(_("Case %(id)s was not changed: %(reason)s", id=case_id, reason=reason), "error")
