@@ -17,7 +17,7 @@ def instance_folder() -> Path:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, database, sign-in, CSRF, pages and commands."""
-    from . import db, i18n
+    from . import db, i18n, logs
     from .config import build_config
     from .web import init_app as init_web
 
@@ -32,6 +32,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         MAX_CONTENT_LENGTH=60 * 1024 * 1024,
     )
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # One trusted proxy: its client address and scheme (for Secure cookies and HSTS).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    logs.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     init_web(app)

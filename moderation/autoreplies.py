@@ -58,9 +58,9 @@ def draft_and_queue(
     session: Session, case: Case, template: str, *, config: dict, actor: str, **extra
 ) -> Reply | None:
     """Render one of the reply templates for the case and queue it (no reviewer involved)."""
-    from . import casefile, drafts, replies
+    from . import drafts, replies
 
-    facts = drafts.facts_for(casefile.gather(session, case), site_name=str(config["SITE_NAME"]))
+    facts = drafts.quick_facts(session, case, site_name=str(config["SITE_NAME"]))
     if extra:
         facts = replies.ReplyFacts.coerce({**facts.__dict__, **extra})
     try:
@@ -91,7 +91,7 @@ def acknowledge(
     last = (
         session.exec(
             select(Reply.created_at)
-            .where(Reply.template == ACKNOWLEDGEMENT, Reply.to_addr.contains(sender))
+            .where(Reply.template == ACKNOWLEDGEMENT, Reply.to_addr == sender)
             .order_by(Reply.created_at.desc())
         ).first()
         if sender

@@ -36,11 +36,17 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_SECONDS": 60,
     "SESSION_HOURS": 12,
+    # A signed-in session also ends after this long without a request.
+    "SESSION_IDLE_MINUTES": 120,
     "SESSION_COOKIE_SECURE": False,
     "LOG_JSON": False,
+    # Behind one reverse proxy: trust its X-Forwarded-For and X-Forwarded-Proto.
+    "PROXY_FIX": False,
     # Where removals and restorations are POSTed for the site's CMS; empty means nowhere.
     "WEBHOOK_URL": "",
     "WEBHOOK_SECRET": "",
+    # Who receives the reports `moderation report ...` generates (comma-separated); empty: nobody.
+    "REPORT_RECIPIENTS": [],
 }
 
 # Keys that may only come from the environment, never from a committed file.
@@ -82,7 +88,8 @@ def read_file_config(instance_path: Path) -> dict[str, object]:
     py_path = instance_path / "config.py"
     if py_path.exists():
         namespace: dict[str, object] = {}
-        exec(compile(py_path.read_text(encoding="utf-8"), str(py_path), "exec"), namespace)  # noqa: S102
+        # The operator's own Python settings file, run on purpose (as Flask's from_pyfile does).
+        exec(compile(py_path.read_text(encoding="utf-8"), str(py_path), "exec"), namespace)  # noqa: S102  # nosec B102
         return {key: value for key, value in namespace.items() if key.isupper()}
     return {}
 

@@ -1,7 +1,10 @@
 """Replies and statements of reasons prepared for a case, for the reviewer to edit and send."""
 
+from sqlmodel import Session, select
+
 from . import replies
 from .casefile import CaseFile
+from .models import Article, Case, CaseTarget, MailMessage, Notice, Original
 from .reasons import (
     KEEP_REASONS,
     REJECT_REASONS,
@@ -43,9 +46,42 @@ def facts_for(file: CaseFile, *, site_name: str) -> ReplyFacts:
 def _notice_language(file: CaseFile) -> str:
     """The language the claimant wrote in: Chinese when the notice text is mostly Chinese."""
     first = next((item for direction, item in file.thread if direction == "in"), None)
-    text = (first.text if first else "") or ""
-    han = sum(1 for ch in text[:4000] if "\u4e00" <= ch <= "\u9fff")
-    return "zh" if han > len(text[:4000]) * 0.2 else "en"
+    return language_of((first.text if first else "") or "")
+
+
+def language_of(text: str) -> str:
+    """"zh" when a good share of the text is Chinese characters, else "en"."""
+    sample = text[:4000]
+    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    return "zh" if han > len(sample) * 0.2 else "en"
+
+
+def quick_facts(session: Session, case: Case, *, site_name: str) -> ReplyFacts:
+    """The facts for an automatic reply in three queries (no full case file: mail intake is
+    on the hot path)."""
+    notice = session.exec(select(Notice).where(Notice.case_id == case.id)
+                          .order_by(Notice.id)).first()
+    first = session.exec(select(MailMessage).where(MailMessage.case_id == case.id)
+                         .order_by(MailMessage.id)).first()
+    rows = session.exec(
+        select(CaseTarget, Article.title, Original.url)
+        .outerjoin(Article, Article.id == CaseTarget.article_id)
+        .outerjoin(Original, Original.id == CaseTarget.original_id)
+        .where(CaseTarget.case_id == case.id).order_by(CaseTarget.id)).all()
+    claimant = (notice.claimant if notice else None) or {}
+    return ReplyFacts(
+        case_id=case.id, received_at=first.received_at if first else case.created_at,
+        claimant_name=claimant.get("name") or claimant.get("organisation") or case.claimant_name,
+        language=language_of((first.text if first else "") or ""),
+        jurisdiction=case.jurisdiction if case.jurisdiction in ("US", "EU", "CN") else None,
+        due_at=case.due_at, site_name=site_name,
+        targets=[Target(url=t.url, title=title or "", verdict=t.verdict, kind=t.kind,
+                        score=t.score, original_url=original_url, decision=t.decision)
+                 for t, title, original_url in rows],
+        missing_elements=list(notice.missing_elements) if notice else [],
+        notice_kind=notice.kind if notice and notice.kind == "counter_notice" else "takedown",
+        decided_at=case.decided_at,
+    )
 
 
 def for_case(file: CaseFile, *, site_name: str, overrides: dict | None = None) -> dict:

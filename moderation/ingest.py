@@ -9,7 +9,7 @@ from email.policy import compat32
 from email.utils import parseaddr
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, select
 
 from . import audit, autoreplies, cases, restoration, verification
 from .mailbox import (
@@ -86,21 +86,28 @@ def _thread_case(session: Session, parsed: ParsedMessage) -> Case | None:
     return session.get(Case, earlier.case_id) if earlier else None
 
 
+def _notices_from(session: Session, sender: str, **where) -> list[tuple[Notice, Case]]:
+    """Earlier notices sent by this address, found through the two indexed columns."""
+    by_claimant = select(Notice.id).where(Notice.claimant_email == sender)
+    by_sender = select(Notice.id).join(MailMessage, MailMessage.id == Notice.message_id).where(
+        MailMessage.from_addr == sender)
+    ids = set(session.exec(by_claimant).all()) | set(session.exec(by_sender).all())
+    if not ids:
+        return []
+    query = select(Notice, Case).join(Case, Case.id == Notice.case_id).where(Notice.id.in_(ids))
+    for name, value in where.items():
+        query = query.where(getattr(Notice, name) == value)
+    return list(session.exec(query.order_by(Notice.id)).all())
+
+
 def _duplicate_case(session: Session, notice: Notice, sender: str, now: datetime) -> Case | None:
     """An earlier case from the same sender about the same pages, within the window."""
     if not notice.target_urls or not sender:
         return None
     since = now - DUPLICATE_WINDOW
-    rows = session.exec(
-        select(Notice, Case).join(Case, Case.id == Notice.case_id)
-        .join(MailMessage, MailMessage.id == Notice.message_id)
-        .where(or_(MailMessage.from_addr == sender, Notice.claimant_email == sender),
-               Notice.kind == notice.kind, Notice.created_at >= since)
-        .order_by(Notice.id)
-    ).all()
     wanted = set(notice.target_urls)
-    for earlier, case in rows:
-        if set(earlier.target_urls) == wanted:
+    for earlier, case in _notices_from(session, sender, kind=notice.kind):
+        if earlier.created_at >= since and set(earlier.target_urls) == wanted:
             return case
     return None
 
@@ -120,15 +127,8 @@ def _case_for_counter_notice(session: Session, notice: Notice) -> Case | None:
 
 def _case_for_retraction(session: Session, notice: Notice, sender: str) -> Case | None:
     """The claimant's own earlier case that a retraction withdraws."""
-    rows = session.exec(
-        select(Notice, Case).join(Case, Case.id == Notice.case_id)
-        .join(MailMessage, MailMessage.id == Notice.message_id)
-        .where(or_(MailMessage.from_addr == sender, Notice.claimant_email == sender),
-               Notice.kind == "takedown")
-        .order_by(Case.id.desc())
-    ).all()
     wanted = set(notice.target_urls)
-    for earlier, case in rows:
+    for earlier, case in reversed(_notices_from(session, sender, kind="takedown")):
         if not wanted or wanted & set(earlier.target_urls):
             return case
     return None

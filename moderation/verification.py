@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, select
 
 from .intake.urls import URLError, canonical_host, canonical_url
-from .matching import OriginalText, compare
+from .matching import ENGINE_VERSION, OriginalText, compare
 from .models import Article, Notice, Original, Provenance, Publisher, PublisherDomain
 
 VERDICTS = ("supported", "not_supported", "original_unavailable", "article_not_found")
@@ -119,22 +119,40 @@ def verify(session: Session, notice: Notice, *, fetch=None) -> list[dict]:
             candidates = [session.get(Original, ours["original_id"])]
         best = None
         for original in candidates:
-            match = compare(segments_of(article), original_text(original))
-            if best is None or match.score > best[1].score:
-                best = (original, match)
+            result = _comparison(session, article, original)
+            if best is None or result["score"] > best[1]["score"]:
+                best = (original, result)
         item = {"url": url, "article_id": article.id, "our_provenance": ours}
         if best is None:
             item["verdict"] = "original_unavailable"
         else:
-            original, match = best
-            item.update(
-                verdict="supported" if match.kind != "none" else "not_supported",
-                original_id=original.id, original_url=original.url, kind=match.kind,
-                score=round(match.score, 3), article_coverage=round(match.article_coverage, 3),
-                original_coverage=round(match.original_coverage, 3),
-            )
+            original, result = best
+            item.update(verdict="supported" if result["kind"] != "none" else "not_supported",
+                        original_id=original.id, original_url=original.url, **result)
         results.append(item)
     return results
+
+
+def _comparison(session: Session, article: Article, original: Original) -> dict:
+    """Kind, score and coverage of the article against one original.
+
+    A stored provenance row for the same pair, made by this engine version from the same
+    texts, is the same answer the engine would give now, so it is reused: most notices name
+    the original our own matching already found.
+    """
+    stored = session.exec(select(Provenance).where(
+        Provenance.article_id == article.id, Provenance.original_id == original.id,
+        Provenance.engine_version == ENGINE_VERSION,
+        Provenance.created_at >= article.updated_at, Provenance.created_at >= original.updated_at,
+    )).first()
+    if stored is not None:
+        return {"kind": stored.kind, "score": round(stored.score, 3),
+                "article_coverage": round(stored.article_coverage, 3),
+                "original_coverage": round(stored.original_coverage, 3)}
+    match = compare(segments_of(article), original_text(original))
+    return {"kind": match.kind, "score": round(match.score, 3),
+            "article_coverage": round(match.article_coverage, 3),
+            "original_coverage": round(match.original_coverage, 3)}
 
 
 def summary(verification: list[dict]) -> str:

@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     from ..doctor import doctor_command
     from .library import articles_group, originals_group
     from .mail import mail_group, notices_group
-    from .matching import match_command, report_group
+    from .matching import match_command
+    from .reports import report_group
     from .setup import audit_group, init_db_command, run_command, users_group
     from .tokens import tokens_group, webhooks_group
 

@@ -1,4 +1,4 @@
-"""Matching articles to originals, and the reports drawn from it."""
+"""Matching articles to originals."""
 
 import sys
 
@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from .. import db, provenance, reports
+from .. import db, provenance
 from ..models import Article
 from . import friendly
 
@@ -52,23 +52,3 @@ def match_command(everything, article_ids):
         )
     )
 
-
-@click.group("report")
-def report_group():
-    """Reports for editors, managers and regulators."""
-
-
-@report_group.command("provenance")
-@click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
-)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
-@with_appcontext
-@friendly
-def report_provenance(fmt, output):
-    """Per article, its originals: kind, score, coverage, credited or not."""
-    db.check_connection(db.get_engine())
-    rows = reports.provenance_rows(db.get_session())
-    output.write(
-        reports.as_json(rows) if fmt == "json" else reports.as_csv(rows, reports.PROVENANCE_FIELDS)
-    )

@@ -73,7 +73,7 @@ class Reply(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
     template: str = Field(default="", max_length=60)
-    to_addr: str = Field(max_length=500)
+    to_addr: str = Field(max_length=500, index=True)
     subject: str = Field(default="", max_length=998)
     body: str = Field(default="", sa_type=sa.Text)
     message_id: str = Field(max_length=998, unique=True)

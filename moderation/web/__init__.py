@@ -1,7 +1,10 @@
 """Web pages: sign-in and access rules shared by every blueprint."""
 
-from flask import Flask, current_app, redirect, request, url_for
-from flask_login import LoginManager, current_user
+import time
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, logout_user
 from flask_wtf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
@@ -17,6 +20,7 @@ from . import (
     auth,
     cases,
     errors,
+    headers,
     health,
     originals,
     queue,
@@ -27,7 +31,7 @@ from .filters import init_app as init_filters
 
 # Endpoints anyone may reach; everything else needs a signed-in, active user.
 PUBLIC_ENDPOINTS = {
-    "auth.login", "auth.set_language", "health.healthz", "static",
+    "auth.login", "auth.set_language", "health.healthz", "health.readyz", "static",
     # Machines call the API with a token of their own (checked by the view), not a session.
     "api.removed",
 }
@@ -48,11 +52,31 @@ def load_user(user_key: str) -> User | None:
     return user
 
 
+def session_expired(now: float) -> bool:
+    """Past SESSION_HOURS since sign-in, or SESSION_IDLE_MINUTES since the last request."""
+    signed_in, last_seen = session.get("signed_in_at"), session.get("last_seen_at")
+    if not isinstance(signed_in, int | float):
+        return True  # a session from before sign-in times were kept has no known age
+    if now - signed_in > float(current_app.config["SESSION_HOURS"]) * 3600:
+        return True
+    idle = float(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    return isinstance(last_seen, int | float) and now - last_seen > idle
+
+
 def require_login():
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
+    login_page = url_for("auth.login", next=request.full_path.rstrip("?"))
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(login_page)
+    now = time.time()
+    if session_expired(now):
+        logout_user()
+        for key in ("signed_in_at", "last_seen_at"):
+            session.pop(key, None)
+        flash(_("Your session has expired; sign in again."), "info")
+        return redirect(login_page)
+    session["last_seen_at"] = int(now)
     return None
 
 
@@ -79,4 +103,5 @@ def init_app(app: Flask) -> None:
                    health, api):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    headers.init_app(app)
     init_filters(app)

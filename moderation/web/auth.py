@@ -1,5 +1,7 @@
 """Signing in and out."""
 
+import time
+
 from flask import (
     Blueprint,
     current_app,
@@ -47,6 +49,8 @@ def login():
         db_session.commit()
         if user is not None:
             login_user(user)
+            # The absolute session lifetime counts from here (see require_login).
+            session["signed_in_at"] = session["last_seen_at"] = int(time.time())
             return redirect(safe_next(form.next.data, url_for("queue.index")))
         # One message for every failure, so the page never tells which part was wrong.
         flash(_("The e-mail address or the password is not right."), "error")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
+sys.path[0] = str(REPO)  # not this folder: queue.py here would hide the standard queue module
 
 from moderation.intake import Record, decode_bytes, iter_records  # noqa: E402
 

@@ -30,7 +30,9 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
+# The repository instead of this folder: a sibling script (queue.py) must not shadow the
+# standard library module of the same name.
+sys.path[0] = str(REPO)
 
 TARGET_PER_SECOND = 200
 SEED = 20220103

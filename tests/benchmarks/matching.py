@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
+sys.path[0] = str(REPO)  # not this folder: queue.py here would hide the standard queue module
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
