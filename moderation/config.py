@@ -88,8 +88,9 @@ def read_file_config(instance_path: Path) -> dict[str, object]:
     py_path = instance_path / "config.py"
     if py_path.exists():
         namespace: dict[str, object] = {}
+        code = compile(py_path.read_text(encoding="utf-8"), str(py_path), "exec")
         # The operator's own Python settings file, run on purpose (as Flask's from_pyfile does).
-        exec(compile(py_path.read_text(encoding="utf-8"), str(py_path), "exec"), namespace)  # noqa: S102  # nosec B102
+        exec(code, namespace)  # noqa: S102  # nosec B102
         return {key: value for key, value in namespace.items() if key.isupper()}
     return {}
 

@@ -64,10 +64,10 @@ class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
 
-    def format(self, record: logging.LogRecord) -> str:
-        if getattr(record, "request_id", None) is None:
-            record.request_id = "-"
-        return super().format(record)
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        # A copy: other handlers see the same record and must still find None outside requests.
+        values = {**record.__dict__, "request_id": getattr(record, "request_id", None) or "-"}
+        return self._style._fmt % values
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -216,9 +216,19 @@ def expected_transparency(data: Data, period: Period, events_in_period: bool) ->
         "upheld": sum(a == "case.uphold" for a, _ in events),
         "rejected": {r: sum(reason == r for _, reason in events if reason)
                      for r in ("incomplete", "abusive", "not_our_content", "spam")},
-        "months": [{"month": m, "notices": v[0], "decisions": v[1]}
-                   for m, v in sorted(months.items())],
+        "months": [{"month": m, "notices": months.get(m, [0, 0])[0],
+                    "decisions": months.get(m, [0, 0])[1]} for m in _every_month(months)],
     }
+
+
+def _every_month(months: dict) -> list[str]:
+    if not months:
+        return []
+    first = datetime.strptime(min(months), "%Y-%m")
+    last = datetime.strptime(max(months), "%Y-%m")
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [f"{first.year + (first.month - 1 + k) // 12:04d}-{(first.month - 1 + k) % 12 + 1:02d}"
+            for k in range(count)]
 
 
 @pytest.fixture
@@ -402,3 +412,22 @@ def test_the_provenance_command_keeps_its_json_and_takes_a_period(app, runner):
 def test_a_bad_since_date_exits_1(runner):
     result = runner.invoke(args=["report", "transparency", "--since", "March"])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_reports_with_charts_read_in_chinese_without_english_leftovers(app, client, auth):
+    import re
+
+    from .test_i18n import _english_phrases, _visible_text
+
+    with app.app_context(), transaction() as session:
+        make_dataset(session)
+    auth.login()
+    client.post("/language", data={"locale": "zh_Hans"})
+    phrases = _english_phrases() - set(PUBLISHERS) - {"ABC News"}
+    for path in ("/reports/", "/reports/provenance", "/reports/transparency"):
+        html = client.get(path).get_data(as_text=True)
+        text = _visible_text(html)
+        leftovers = sorted(p for p in phrases if re.search(rf"\b{re.escape(p)}\b", text))
+        assert leftovers == [], f"{path}: {leftovers}"
+    page = client.get("/reports/provenance").get_data(as_text=True)
+    assert "各出版方被转载数" in page and "照搬" in page  # chart title and legend in Chinese

@@ -121,7 +121,20 @@ def months(session: Session, period: Period) -> list[dict]:
         .group_by(decided)).all())
     return [{"month": month, "notices": notices_by.get(month, 0),
              "decisions": decisions_by.get(month, 0)}
-            for month in sorted(set(notices_by) | set(decisions_by))]
+            for month in month_range(set(notices_by) | set(decisions_by))]
+
+
+def month_range(months: set[str]) -> list[str]:
+    """Every month from the first to the last given, so quiet months show as zero."""
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    year, month = int(first[:4]), int(first[5:7])
+    result = []
+    while f"{year:04d}-{month:02d}" <= last:
+        result.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return result
 
 
 def transparency_report(session: Session, period: Period | None = None) -> dict:

@@ -109,7 +109,7 @@ def _seed(app, pages: list[dict]) -> None:
     from moderation import demo
     from moderation.db import transaction
     from moderation.intake.urls import canonical_url
-    from moderation.models import Article, Original, Provenance, Publisher, PublisherDomain
+    from moderation.models import Article, Original, Publisher, PublisherDomain
 
     demo.load(app, with_mail=False)
     with app.app_context(), transaction() as session:
@@ -134,10 +134,14 @@ def _seed(app, pages: list[dict]) -> None:
                                 text=english,
                                 text_hash=hashlib.sha256(english.encode()).hexdigest())
             session.add_all([article, original])
-            session.flush()
-            session.add(Provenance(article_id=article.id, original_id=original.id, score=0.95,
-                                   kind="verbatim", article_coverage=0.5, original_coverage=1.0,
-                                   engine_version="benchmark"))
+    # Our own provenance, as importing the articles would have computed it.
+    from moderation import provenance
+    from moderation.db import get_session
+
+    with app.app_context():
+        index = provenance.get_index(app)
+        provenance.reconcile(get_session(), index)
+        provenance.match_articles(get_session(), index)
 
 
 def _plain(headers: list[tuple[str, str]], body: str, charset: str = "utf-8") -> bytes:
