@@ -159,7 +159,9 @@ def test_gunicorn_serves_the_app_with_the_packaged_configuration(tmp_path, datab
     env = {**os.environ, "MODERATION_BIND": f"127.0.0.1:{port}", "MODERATION_WORKERS": "1",
            "MODERATION_INSTANCE_PATH": str(tmp_path / "instance"),
            "MODERATION_DATABASE_URL": database_url, "MODERATION_DEFAULT_LOCALE": "en",
-           "PYTHONPATH": str(REPO)}
+           "PYTHONPATH": str(REPO),
+           # gunicorn's control socket goes here, not where another server may have its own.
+           "XDG_RUNTIME_DIR": str(tmp_path)}
     env.pop("MODERATION_LOG_JSON", None)
     log_path = tmp_path / "gunicorn.log"
     with open(log_path, "wb") as log:

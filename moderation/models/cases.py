@@ -12,6 +12,8 @@ CASE_STATUSES = (
     "duplicate", "withdrawn", "counter_notice", "restored", "upheld",
 )
 OPEN_STATUSES = ("new", "open", "in_review", "needs_info", "counter_notice")
+# Written out literally so that the database can match queries to the partial index below.
+OPEN_WHERE = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
 CASE_KINDS = ("takedown", "review", "inquiry")
 DECISION_ACTIONS = ("remove", "keep", "partial")
 
@@ -23,6 +25,9 @@ class Case(SQLModel, table=True):
         sa.Index("ix_case_status_due", "status", "due_at"),
         sa.Index("ix_case_assignee_status", "assignee_id", "status"),
         sa.Index("ix_case_created", "created_at", "id"),
+        # The queue's default view: open cases by deadline, read in index order.
+        sa.Index("ix_case_open_due", "due_at", "id",
+                 postgresql_where=sa.text(OPEN_WHERE), sqlite_where=sa.text(OPEN_WHERE)),
     )
 
     id: int | None = Field(default=None, primary_key=True)

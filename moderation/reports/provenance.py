@@ -33,25 +33,30 @@ def article_filter(period: Period | None = None, source: str | None = None) -> l
 def provenance_rows(session: Session, period: Period | None = None,
                     source: str | None = None) -> list[dict]:
     """One row per article-original pair kept; articles without a match once, kind "none"."""
-    rows = []
+    # Plain columns, not whole rows: texts and segments would be read for nothing.
     matched = session.exec(
-        select(Article, Provenance, Original, Publisher)
+        select(Article.url, Article.title, Article.claimed_source, Original.url, Publisher.name,
+               Provenance.kind, Provenance.score, Provenance.article_coverage,
+               Provenance.original_coverage, Provenance.attributed, Provenance.engine_version,
+               Provenance.id)
+        .select_from(Article)
         .outerjoin(Provenance, Provenance.article_id == Article.id)
         .outerjoin(Original, Original.id == Provenance.original_id)
         .outerjoin(Publisher, Publisher.id == Original.publisher_id)
         .where(*article_filter(period, source))
         .order_by(Article.id, Provenance.score.desc())
     )
-    for article, prov, original, publisher in matched:
-        row = {"article_url": article.url, "article_title": article.title,
-               "claimed_source": article.claimed_source, "original_url": None,
-               "publisher": None, "kind": "none", "score": 0.0, "article_coverage": 0.0,
-               "original_coverage": 0.0, "attributed": False, "engine_version": None}
-        if prov is not None:
-            row.update(original_url=original.url, publisher=publisher.name if publisher else None,
-                       kind=prov.kind, score=prov.score, article_coverage=prov.article_coverage,
-                       original_coverage=prov.original_coverage, attributed=prov.attributed,
-                       engine_version=prov.engine_version)
+    rows = []
+    for (url, title, claimed, original_url, publisher, kind, score, article_coverage,
+         original_coverage, attributed, engine_version, prov_id) in matched:
+        row = {"article_url": url, "article_title": title, "claimed_source": claimed,
+               "original_url": None, "publisher": None, "kind": "none", "score": 0.0,
+               "article_coverage": 0.0, "original_coverage": 0.0, "attributed": False,
+               "engine_version": None}
+        if prov_id is not None:
+            row.update(original_url=original_url, publisher=publisher, kind=kind, score=score,
+                       article_coverage=article_coverage, original_coverage=original_coverage,
+                       attributed=attributed, engine_version=engine_version)
         rows.append(row)
     return rows
 
