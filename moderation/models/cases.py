@@ -22,7 +22,6 @@ class Case(SQLModel, table=True):
     """One queue item: a notice and its thread, or a review item raised by matching."""
 
     __table_args__ = (
-        sa.Index("ix_case_status_due", "status", "due_at"),
         sa.Index("ix_case_assignee_status", "assignee_id", "status"),
         sa.Index("ix_case_created", "created_at", "id"),
         # The queue's default view: open cases by deadline, read in index order.
