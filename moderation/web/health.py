@@ -65,7 +65,7 @@ def check_mailbox(config: dict) -> dict:
     maildir = Path(str(config["MAILDIR"]))
     existing = maildir if maildir.exists() else next(
         (parent for parent in maildir.parents if parent.exists()), maildir)
-    if os.access(existing, os.W_OK | os.X_OK):
+    if existing.is_dir() and os.access(existing, os.W_OK | os.X_OK):
         return _result(True, "maildir writable")
     log.warning("readiness: %s cannot be written", existing)
     return _result(False, "maildir not writable")
