@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from . import cases, restoration, webhook
+from . import cases, restoration
 from .autoreplies import draft_and_queue, queue_to_claimant
 from .models import Article, Case, CaseTarget, Decision, Reply, User, utcnow
 
@@ -81,24 +81,16 @@ def decide(
         )
         article = session.get(Article, target.article_id) if target.article_id else None
         if choice.action == "remove" and article is not None and article.status != "removed":
-            article.status, article.removed_at, article.updated_at = "removed", now, now
-            session.add(article)
-            removed.append(article)
-            webhook.queue_event(
+            restoration.change_article(
                 session,
-                event="article.removed",
+                article,
+                "removed",
                 case_id=case.id,
-                article_id=article.id,
-                payload={
-                    "event": "article.removed",
-                    "article_url": article.url,
-                    "article_id": article.id,
-                    "case_id": case.id,
-                    "reason": choice.reason_code,
-                    "statement_of_reasons": statement,
-                    "decided_at": now.isoformat(),
-                },
+                now=now,
+                reason=choice.reason_code,
+                statement_of_reasons=statement,
             )
+            removed.append(article)
     status = "resolved_removed" if any(c.action == "remove" for c in choices) else "resolved_kept"
     cases.apply(
         session,
@@ -243,21 +235,8 @@ def undo(
         session.add(decision)
         article = session.get(Article, decision.article_id) if decision.article_id else None
         if decision.action == "remove" and article is not None and article.status == "removed":
-            article.status, article.removed_at, article.updated_at = "published", None, now
-            session.add(article)
-            webhook.queue_event(
-                session,
-                event="article.restored",
-                case_id=case.id,
-                article_id=article.id,
-                payload={
-                    "event": "article.restored",
-                    "article_url": article.url,
-                    "article_id": article.id,
-                    "case_id": case.id,
-                    "reason": "decision undone",
-                    "decided_at": now.isoformat(),
-                },
+            restoration.change_article(
+                session, article, "published", case_id=case.id, now=now, reason="decision undone"
             )
     for target in session.exec(select(CaseTarget).where(CaseTarget.case_id == case.id)):
         target.decision = None
@@ -332,8 +311,14 @@ def bulk(
                 case.decided_at = utcnow()
                 session.add(case)
                 if config is not None:
-                    draft_and_queue(session, case, "rejected", config=config, actor=user,
-                                    reject_reason="incomplete")
+                    draft_and_queue(
+                        session,
+                        case,
+                        "rejected",
+                        config=config,
+                        actor=user,
+                        reject_reason="incomplete",
+                    )
             else:
                 raise DecisionError(f"unknown action {action!r}")
             session.commit()

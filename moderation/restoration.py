@@ -25,6 +25,30 @@ def open_putback(session: Session, case: Case, *, now: datetime | None = None) -
     session.add(case)
 
 
+def change_article(
+    session: Session, article: Article, status: str, *, case_id: int, now: datetime, **details
+) -> None:
+    """Take an article down or put it back, and tell the site through the webhook."""
+    article.status, article.updated_at = status, now
+    article.removed_at = now if status == "removed" else None
+    session.add(article)
+    event = "article.removed" if status == "removed" else "article.restored"
+    webhook.queue_event(
+        session,
+        event=event,
+        case_id=case_id,
+        article_id=article.id,
+        payload={
+            "event": event,
+            "article_url": article.url,
+            "article_id": article.id,
+            "case_id": case_id,
+            "decided_at": now.isoformat(),
+            **details,
+        },
+    )
+
+
 def restore_articles(session: Session, case: Case, now: datetime) -> list[Article]:
     restored = []
     for decision in session.exec(
@@ -34,22 +58,8 @@ def restore_articles(session: Session, case: Case, now: datetime) -> list[Articl
     ):
         article = session.get(Article, decision.article_id) if decision.article_id else None
         if article is not None and article.status == "removed":
-            article.status, article.removed_at, article.updated_at = "restored", None, now
-            session.add(article)
+            change_article(session, article, "restored", case_id=case.id, now=now)
             restored.append(article)
-            webhook.queue_event(
-                session,
-                event="article.restored",
-                case_id=case.id,
-                article_id=article.id,
-                payload={
-                    "event": "article.restored",
-                    "article_url": article.url,
-                    "article_id": article.id,
-                    "case_id": case.id,
-                    "decided_at": now.isoformat(),
-                },
-            )
     return restored
 
 

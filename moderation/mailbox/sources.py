@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -27,17 +28,18 @@ class Fetched(NamedTuple):
     raw: bytes
 
 
-class MailSource:
+class MailSource(ABC):
     """Common shape: iterate ``Fetched(key, raw)``; ``acknowledge(key)`` after committing."""
 
+    @abstractmethod
     def __iter__(self) -> Iterator[Fetched]:
-        raise NotImplementedError
+        """The messages on offer, oldest first."""
 
+    @abstractmethod
     def acknowledge(self, key: str) -> None:
         """Mark the message as processed so it is not offered again."""
-        raise NotImplementedError
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (a default: most sources hold nothing to release)
         """Release connections or locks (sources without any do nothing)."""
 
     def __enter__(self) -> "MailSource":
