@@ -23,6 +23,19 @@ from .reasons import (
     statement_of_reasons,
     when,
 )
+from .reply_texts import (
+    ACKNOWLEDGEMENT,
+    COUNTER_NOTICE_FORWARDED,
+    DECISION,
+    NEED_INFO,
+    OUR_WORDS,
+    PUTBACK,
+    REJECTED,
+    RESTORED,
+    RESTORED_WHY,
+    TEMPLATES,
+    TEXTS,
+)
 
 __all__ = [
     "ACKNOWLEDGEMENT", "COUNTER_NOTICE_FORWARDED", "DECISION", "KEEP_REASONS", "LANGUAGES",
@@ -31,13 +44,6 @@ __all__ = [
     "reason_label", "render", "should_acknowledge", "statement_of_reasons",
 ]
 
-ACKNOWLEDGEMENT = "acknowledgement"
-NEED_INFO = "need_info"
-DECISION = "decision"
-REJECTED = "rejected"
-COUNTER_NOTICE_FORWARDED = "counter_notice_forwarded"
-RESTORED = "restored"
-TEMPLATES = (ACKNOWLEDGEMENT, NEED_INFO, DECISION, REJECTED, COUNTER_NOTICE_FORWARDED, RESTORED)
 
 # What each legal element asks of the sender (keys as in notices.completeness.ELEMENTS).
 ELEMENT_SENTENCES: dict[str, tuple[str, str]] = {
@@ -123,126 +129,6 @@ def putback_window(counter_notice_at: datetime) -> tuple[datetime, datetime]:
     return window[0], window[1]
 
 
-_OUR_WORDS = {
-    "en": {"dear": "Dear {name},", "nobody": "Dear Sir or Madam,", "claimant": "the claimant",
-           "sign": "The moderation desk, {site}", "pages": "It concerns {n} of our site:",
-           "page": "1 page", "n_pages": "{n} pages", "no_pages": "We could not identify a page of "
-           "our site in it; if you meant one, please send us its exact address (URL).",
-           "due": "We aim to answer by {due}.", "no_due": "We aim to answer within a few days.",
-           "remove": "Removed", "partial": "Copied passages removed", "keep": "Kept online",
-           "open": "Still under review", "sor": "Statement of reasons:",
-           "sor_below": "The statement of reasons is at the end of this e-mail.",
-           "copy": "A copy of the counter-notice follows:"},
-    "zh": {"dear": "{name}，您好：", "nobody": "您好：", "claimant": "权利人",
-           "sign": "{site}内容审核组", "pages": "通知涉及本网站的 {n}：", "page": "1 个网页",
-           "n_pages": "{n} 个网页", "no_pages": "我们未能在通知中识别出本网站的网页；"
-           "如您指的是某个网页，请告知其确切网址（URL）。",
-           "due": "我们力争在 {due} 之前答复您。", "no_due": "我们力争在几天内答复您。",
-           "remove": "已删除", "partial": "已删除复制的段落", "keep": "保留在线", "open": "仍在审查中",
-           "sor": "处理理由说明：", "sor_below": "处理理由说明附于本邮件末尾。",
-           "copy": "反通知副本如下："},
-}
-_PUTBACK = {
-    "US": ("Under 17 U.S.C. § 512(g)(2), we will restore the material between $earliest and "
-           "$latest (10 to 14 business days after we received the counter-notice) unless, before "
-           "then, you tell us that you have filed an action seeking a court order to restrain the "
-           "sender of the counter-notice from infringing. If you have filed suit, please reply to "
-           "this e-mail with evidence of it.",
-           "依据 17 U.S.C. § 512(g)(2)，我们将在 $earliest 至 $latest 之间（收到反通知后 10 至 14 个工作日）"
-           "恢复该内容，除非您在此之前告知我们，您已提起诉讼，请求法院禁止反通知的发送人实施侵权行为。"
-           "如您已提起诉讼，请回复本邮件并附上证明。"),
-    "CN": ("Under Article 17 of the Regulations (信息网络传播权保护条例), we restore the material "
-           "promptly on receiving such a written explanation and forward it to you; you may not "
-           "ask us again to remove the same material, but you may take the matter to the "
-           "copyright administration or to court.",
-           "依据《信息网络传播权保护条例》第十七条，我们收到该书面说明后将立即恢复该内容，并将说明转送给您；"
-           "您不得再通知我们删除该内容，但可以向著作权行政管理部门投诉或向法院起诉。"),
-    "EU": ("We will review the counter-notice as a complaint under Article 20 of the Digital "
-           "Services Act and tell you of our decision; you may send us your comments by replying "
-           "to this e-mail.",
-           "我们将依据《数字服务法》第20条将该反通知作为申诉进行审查，并将决定告知您；"
-           "如有意见，请回复本邮件。"),
-}
-_RESTORED_WHY = {
-    "US": ("We were not told within 10 to 14 business days of the counter-notice that a court "
-           "action had been filed, so the material is back (17 U.S.C. § 512(g)(2)(C)).",
-           "在收到反通知后的 10 至 14 个工作日内，我们未获告知已有人提起诉讼，因此恢复了该内容"
-           "（17 U.S.C. § 512(g)(2)(C)）。"),
-    "CN": ("Article 17 of the Regulations (信息网络传播权保护条例) requires us to restore material "
-           "promptly once we receive a written explanation that it does not infringe.",
-           "《信息网络传播权保护条例》第十七条要求我们在收到不构成侵权的书面说明后立即恢复相关内容。"),
-    "review": ("We reviewed our decision again and concluded that the pages should be "
-               "available.", "我们重新审查了原决定，认为这些网页应当恢复。"),
-}
-_CLOSE = ("Please keep the case number in the subject when you write to us about this notice.",
-          "就本通知与我们联系时，请在邮件主题中保留案件编号。")
-# Subject and paragraphs per template and language; an empty paragraph is left out.
-_TEXTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
-    ACKNOWLEDGEMENT: {
-        "en": ("We received your notice", (
-            "Thank you for your notice of $received. We have opened case $case_id for it.",
-            "$pages", "What happens next: a member of our staff compares each page with the "
-            "original you name, decides whether to remove it, and writes to you with the decision "
-            "and the reasons. If your notice lacks something the law requires, we will first ask "
-            "you for it.", "$due", _CLOSE[0])),
-        "zh": ("我们已收到您的通知", (
-            "感谢您于 $received 发来的通知。我们已为此立案，案件编号为 $case_id。", "$pages",
-            "后续处理：我们的工作人员将把每个网页与您指出的原作进行比对，决定是否删除，"
-            "并将处理决定及理由告知您。如您的通知缺少法律要求的内容，我们会先请您补充。",
-            "$due", _CLOSE[1])),
-    },
-    NEED_INFO: {
-        "en": ("More information needed for your notice", (
-            "Thank you for your notice of $received (case $case_id). Before we can act on it, "
-            "we need the following, which $law asks a notice to include and which we could not "
-            "find in yours:", "$missing",
-            "Please reply to this e-mail with the missing information. Your case stays open, and "
-            "the time we take to answer is paused until we hear from you.", _CLOSE[0])),
-        "zh": ("您的通知需要补充信息", (
-            "感谢您于 $received 发来的通知（案件编号 $case_id）。$law要求通知包含以下内容，"
-            "但我们未能在您的通知中找到，因此暂时无法处理：", "$missing",
-            "请回复本邮件补充上述信息。您的案件将保持开放，在收到您的回复之前，答复期限暂停计算。",
-            _CLOSE[1])),
-    },
-    DECISION: {
-        "en": ("Decision on your notice", (
-            "We have reviewed your notice of $received (case $case_id). Our decision for each "
-            "page:", "$decisions", "$statement", _CLOSE[0])),
-        "zh": ("关于您通知的处理决定", (
-            "我们已审查您于 $received 发来的通知（案件编号 $case_id）。各网页的处理决定如下：",
-            "$decisions", "$statement", _CLOSE[1])),
-    },
-    REJECTED: {
-        "en": ("We cannot act on your notice", (
-            "We have examined your notice of $received (case $case_id) and cannot act on it: "
-            "$reason.", "$missing", "If you think we have misread your notice, reply to this "
-            "e-mail; you may also send a new, complete notice.", _CLOSE[0])),
-        "zh": ("您的通知未被受理", (
-            "我们已审查您于 $received 发来的通知（案件编号 $case_id），但无法据此处理：$reason。",
-            "$missing", "如您认为我们误解了您的通知，请回复本邮件；您也可以重新发送一份完整的通知。",
-            _CLOSE[1])),
-    },
-    COUNTER_NOTICE_FORWARDED: {
-        "en": ("Counter-notice received", (
-            "On $counter_at we received a counter-notice about the following pages, which we "
-            "removed after your notice of $received (case $case_id):", "$pages", "$copy",
-            "$putback", _CLOSE[0])),
-        "zh": ("我们收到了反通知", (
-            "我们于 $counter_at 收到一份反通知，涉及以下网页；这些网页是我们根据您于 $received "
-            "发来的通知（案件编号 $case_id）删除的：", "$pages", "$copy", "$putback", _CLOSE[1])),
-    },
-    RESTORED: {
-        "en": ("Pages restored", (
-            "This concerns case $case_id: the notice of $received from $claimant about the pages "
-            "below, which we removed$counter.", "$pages", "We restored these pages$restored_at. "
-            "$why", "This closes the case. If you have questions, reply to this e-mail.")),
-        "zh": ("网页已恢复", (
-            "本邮件涉及案件 $case_id：$claimant 于 $received 就以下网页发来通知，我们删除了这些网页$counter。",
-            "$pages", "我们已$restored_at恢复这些网页。$why", "本案件至此结束。如有疑问，请回复本邮件。")),
-    },
-}
-
-
 def _page_list(targets: list[Target]) -> str:
     return "\n".join(f"- {one_line(t.title)}\n  {t.url}" if one_line(t.title) else f"- {t.url}"
                      for t in targets)
@@ -255,7 +141,7 @@ def _missing(facts: ReplyFacts, language: str) -> str:
 
 
 def _values(template: str, language: str, facts: ReplyFacts, statement_below: bool) -> dict:
-    words = _OUR_WORDS[language]
+    words = OUR_WORDS[language]
     values = {"case_id": str(facts.case_id), "received": when(facts.received_at),
               "claimant": one_line(facts.claimant_name) or words["claimant"]}
     n = len(facts.targets)
@@ -301,7 +187,7 @@ def _values(template: str, language: str, facts: ReplyFacts, statement_below: bo
                 raise ReplyError("forwarding a counter-notice needs the time it was received")
             earliest, latest = putback_window(facts.counter_notice_at)
             values["counter_at"] = when(facts.counter_notice_at)
-            values["putback"] = Template(pick(_PUTBACK[rule], language)).substitute(
+            values["putback"] = Template(pick(PUTBACK[rule], language)).substitute(
                 earliest=when(earliest), latest=when(latest))
             quoted = "\n".join("> " + line for line in facts.counter_notice_text.strip()
                                .splitlines())
@@ -316,13 +202,13 @@ def _values(template: str, language: str, facts: ReplyFacts, statement_below: bo
                 (f" on {when(at)}", f"于 {when(at)} "), language)
             # Only the US and Chinese rules put material back on a counter-notice alone.
             why = rule if facts.counter_notice_at and rule != "EU" else "review"
-            values["why"] = pick(_RESTORED_WHY[why], language)
+            values["why"] = pick(RESTORED_WHY[why], language)
     return values
 
 
 def template_text(template: str, language: str) -> tuple[str, str]:
     """The built-in subject and body of a template, as staff edit it: paragraphs, $names."""
-    subject, paragraphs = _TEXTS[template][language]
+    subject, paragraphs = TEXTS[template][language]
     return subject, "\n\n".join(paragraphs)
 
 
@@ -333,8 +219,8 @@ def placeholders(template: str, language: str) -> set[str]:
 
 def _render_one(template: str, language: str, facts: ReplyFacts,
                 statement_below: bool = False, overrides: Mapping | None = None) -> tuple[str, str]:
-    words = _OUR_WORDS[language]
-    subject, paragraphs = _TEXTS[template][language]
+    words = OUR_WORDS[language]
+    subject, paragraphs = TEXTS[template][language]
     custom = (overrides or {}).get(f"{template}.{language}")
     if custom:  # staff's own wording from the admin page, checked when it was saved
         subject, paragraphs = custom["subject"], tuple(custom["body"].split("\n\n"))
