@@ -116,19 +116,16 @@ def decide(
     return case
 
 
-def reject(
+def _close_rejected(
     session: Session,
     case: Case,
     *,
     user: User,
     version: int,
     reason: str,
-    reply_subject: str,
-    reply_body: str,
-    sender: str,
     now: datetime | None = None,
-) -> Case:
-    """Close a notice without acting on it (incomplete, not ours, not infringing, abusive...)."""
+) -> None:
+    """The case part of a rejection: closed as kept, the reason on record."""
     now = now or utcnow()
     _check_holder(case, user)
     cases.apply(
@@ -143,6 +140,22 @@ def reject(
     )
     case.decided_at = now
     session.add(case)
+
+
+def reject(
+    session: Session,
+    case: Case,
+    *,
+    user: User,
+    version: int,
+    reason: str,
+    reply_subject: str,
+    reply_body: str,
+    sender: str,
+    now: datetime | None = None,
+) -> Case:
+    """Close a notice without acting on it (incomplete, not ours, not infringing, abusive...)."""
+    _close_rejected(session, case, user=user, version=version, reason=reason, now=now)
     queue_to_claimant(
         session,
         case,
@@ -261,6 +274,13 @@ def undo(
     return case
 
 
+# Queue actions that only close a case: (audit action, new status, details).
+_BULK_CLOSING = {
+    "duplicate": ("case.mark_duplicate", "duplicate", None),
+    "spam": ("case.mark_spam", "resolved_kept", {"reason": "spam"}),
+}
+
+
 def bulk(
     session: Session, ids: list[int], *, action: str, user: User, config: dict | None = None
 ) -> tuple[int, list]:
@@ -278,38 +298,19 @@ def bulk(
         try:
             if action == "assign_me":
                 cases.claim(session, case, user=user, expected_version=case.version)
-            elif action == "duplicate":
+            elif action in _BULK_CLOSING:
+                audit_action, status, details = _BULK_CLOSING[action]
                 cases.apply(
                     session,
                     case,
                     expected_version=case.version,
                     actor=user,
-                    action="case.mark_duplicate",
-                    change=cases.Change(status="duplicate"),
-                )
-            elif action == "spam":
-                cases.apply(
-                    session,
-                    case,
-                    expected_version=case.version,
-                    actor=user,
-                    action="case.mark_spam",
-                    change=cases.Change(status="resolved_kept"),
-                    details={"reason": "spam"},
+                    action=audit_action,
+                    change=cases.Change(status=status),
+                    details=details,
                 )
             elif action == "reject_incomplete":
-                _check_holder(case, user)
-                cases.apply(
-                    session,
-                    case,
-                    expected_version=case.version,
-                    actor=user,
-                    action="case.reject",
-                    change=cases.Change(status="resolved_kept"),
-                    details={"reason": "incomplete"},
-                )
-                case.decided_at = utcnow()
-                session.add(case)
+                _close_rejected(session, case, user=user, version=case.version, reason="incomplete")
                 if config is not None:
                     draft_and_queue(
                         session,

@@ -20,7 +20,6 @@ from .reasons import (
     one_line,
     pick,
     reason_label,
-    statement_of_reasons,
     when,
 )
 from .reply_texts import (
@@ -36,6 +35,7 @@ from .reply_texts import (
     TEMPLATES,
     TEXTS,
 )
+from .statement import statement_of_reasons
 
 __all__ = [
     "ACKNOWLEDGEMENT", "COUNTER_NOTICE_FORWARDED", "DECISION", "KEEP_REASONS", "LANGUAGES",
