@@ -21,15 +21,16 @@ from .cases import (
     CaseTarget,
     Decision,
 )
+from .licences import FEEDBACK_VERDICTS, LICENCE_KINDS, Licence, MatchFeedback
 from .mail import CLASSIFICATIONS, JURISDICTIONS, NOTICE_KINDS, MailMessage, Notice, Reply
 from .settings import ApiToken, Setting, WebhookDelivery
 from .users import ROLES, LoginAttempt, User
 
 __all__ = [
     "ARTICLE_STATUSES", "CASE_KINDS", "CASE_STATUSES", "CLASSIFICATIONS", "DECISION_ACTIONS",
-    "JURISDICTIONS", "MATCH_KINDS", "NOTICE_KINDS", "OPEN_STATUSES", "ROLES",
+    "FEEDBACK_VERDICTS", "JURISDICTIONS", "LICENCE_KINDS", "MATCH_KINDS", "NOTICE_KINDS", "OPEN_STATUSES", "ROLES",
     "ApiToken", "Article", "AuditEvent", "Case", "CaseTarget", "Decision", "Setting",
-    "WebhookDelivery", "JSONType", "LoginAttempt", "MailMessage",
+    "WebhookDelivery", "JSONType", "Licence", "LoginAttempt", "MailMessage", "MatchFeedback",
     "Notice", "Original", "Provenance", "Publisher", "PublisherDomain", "RawDocument", "Reply",
     "UTCDateTime", "User", "utcnow",
 ]

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from .base import UTCDateTime, utcnow
+from .base import JSONType, UTCDateTime, utcnow
 
 CASE_STATUSES = (
     "new", "open", "in_review", "needs_info", "resolved_removed", "resolved_kept",
@@ -49,6 +49,10 @@ class Case(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # When a removal disputed by a counter-notice is to be put back (unless suit is filed).
     putback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Review items: why matching raised it (codes from review.py REASONS, with details).
+    reasons: list[dict] = Field(default_factory=list, sa_type=JSONType)
+    # The licence a reviewer found to cover the case's pages.
+    licence_id: int | None = Field(default=None, foreign_key="licence.id", ondelete="SET NULL")
     # Optimistic locking: cases.py bumps it on every change; a stale form gets 409.
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
