@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlmodel import Session, delete, select
 
-from . import audit
+from . import audit, review
 from .matching import (
     ENGINE_VERSION,
     Index,
@@ -155,14 +155,16 @@ def store_matches(session: Session, article: Article, matches: list[Match]) -> l
 
 
 def match_articles(session: Session, index: Index, ids: Iterable[int] | None = None,
-                   *, limit: int = 5, on_item=None) -> dict[str, int]:
-    """Find and store the originals of these articles (all when ``ids`` is None)."""
+                   *, limit: int = 5, on_item=None, raise_review: bool = True) -> dict[str, int]:
+    """Find and store the originals of these articles (all when ``ids`` is None), then raise
+    review items for what staff should look at (review.py)."""
     matcher = Matcher(index, _load(session))
     query = select(Article.id).order_by(Article.id)
     if ids is not None:
         ids = list(ids)
         query = query.where(Article.id.in_(ids))
     matched = unmatched = 0
+    found: list[int] = []
     for number, article_id in enumerate(session.exec(query).all(), start=1):
         article = session.get(Article, article_id)
         results = [m for m in matcher.match(article_segments(article),
@@ -171,6 +173,8 @@ def match_articles(session: Session, index: Index, ids: Iterable[int] | None = N
         store_matches(session, article, results)
         matched += bool(results)
         unmatched += not results
+        if results:
+            found.append(article_id)
         if on_item:
             on_item()
         if number % 100 == 0:
@@ -179,7 +183,11 @@ def match_articles(session: Session, index: Index, ids: Iterable[int] | None = N
                  after={"matched": matched, "unmatched": unmatched,
                         "engine_version": ENGINE_VERSION})
     session.commit()
-    return {"matched": matched, "unmatched": unmatched}
+    counts = {"matched": matched, "unmatched": unmatched}
+    if raise_review:
+        counts |= review.raise_items(session, found)
+        session.commit()
+    return counts
 
 
 def unmatched_article_ids(session: Session) -> list[int]:
