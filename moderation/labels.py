@@ -84,3 +84,18 @@ SETTING = {
 TEMPLATE = {"acknowledgement": _l("Acknowledgement"), "need_info": _l("Request for information"),
             "decision": _l("Decision"), "rejected": _l("Rejection"),
             "counter_notice_forwarded": _l("Counter-notice forwarded"), "restored": _l("Restored")}
+REVIEW_REASON = {
+    "uncredited": _l("Copy without credit"),
+    "complained_publisher": _l("Publisher has complained before"),
+    "uncertain": _l("Uncertain match"),
+    "combined": _l("Several originals combined"),
+}
+REVIEW_ACTION = {
+    "confirm": _l("Confirm the match, keep as published"),
+    "reject": _l("Reject: the match is wrong"),
+    "licensed": _l("Covered by a licence"),
+    "credit": _l("Fix the credit"),
+    "remove": _l("Remove the article"),
+}
+LICENCE_KIND = {"licence": _l("Licence"), "agreement": _l("Agreement"),
+                "public_domain": _l("Public domain"), "press_release": _l("Press release")}

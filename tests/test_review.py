@@ -258,3 +258,24 @@ def test_a_stale_version_is_refused_and_changes_nothing(app, demo_item):
     with app.app_context():
         assert get_session().exec(select(Article.status)).one() == "published"
         assert get_session().exec(select(MatchFeedback)).all() == []
+
+
+def test_review_scan_raises_items_for_a_new_complaint_without_rematching(app, runner):
+    with app.app_context(), transaction() as session:
+        original = _original(session, "business-014.txt")
+        article_id = _article(session, "copy", _bbc("business-014.txt")[1], source="BBC News").id
+    result = runner.invoke(args=["match", "--all"])
+    assert "Review items: 0 raised" in result.output, result.output
+    with app.app_context(), transaction() as session:
+        case = Case(kind="takedown", status="open", subject="BBC notice")
+        session.add(case)
+        session.flush()
+        session.add(CaseTarget(case_id=case.id, url="https://uscntv.com/other.html",
+                               original_id=original.id, verdict="supported"))
+    result = runner.invoke(args=["review", "scan"])
+    assert result.exit_code == 0 and "Review items: 1 raised" in result.output, result.output
+    [item] = _items(app)
+    assert _codes(item) == {"complained_publisher"}
+    with app.app_context():
+        target = get_session().exec(select(CaseTarget).where(CaseTarget.case_id == item.id)).one()
+    assert target.article_id == article_id

@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from .. import db, provenance
-from ..models import Article
+from .. import db, provenance, review
+from ..models import Article, Provenance
 from . import friendly
 
 
@@ -52,3 +52,24 @@ def match_command(everything, article_ids):
         )
     )
 
+    click.echo(_("Review items: %(raised)s raised, %(refreshed)s brought up to date.",
+                 raised=counts.get("raised", 0), refreshed=counts.get("refreshed", 0)))
+
+
+@click.group("review")
+def review_group():
+    """Review items raised from provenance."""
+
+
+@review_group.command("scan")
+@with_appcontext
+@friendly
+def review_scan_command():
+    """Weigh every matched article again without re-matching (after new complaints or licences)."""
+    db.upgrade(db.get_engine())
+    session = db.get_session()
+    ids = list(session.exec(select(Provenance.article_id).distinct()).all())
+    counts = review.raise_items(session, ids)
+    session.commit()
+    click.echo(_("Review items: %(raised)s raised, %(refreshed)s brought up to date.",
+                 raised=counts["raised"], refreshed=counts["refreshed"]))

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
-from .. import casefile, cases, decisions, drafts, restoration
+from .. import casefile, cases, decisions, drafts, licences, restoration, review, review_decisions
 from ..db import get_session
-from ..models import Case, User, utcnow
+from ..models import Case, Original, User, utcnow
 from .forms import EmptyForm
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -36,7 +36,22 @@ def detail(case_id: int):
         drafts=drafts.for_case(file, site_name=str(current_app.config["SITE_NAME"]),
                                overrides=current_app.config.get("REPLY_TEMPLATES")),
         reasons=drafts.reason_choices(str(get_locale())), undo_grace=decisions.UNDO_GRACE, now=utcnow(),
+        **_licence_context(session, case),
     )
+
+
+def _licence_context(session, case: Case) -> dict:
+    """Review items: the licences to choose from and the proposed credit; takedown cases: the
+    licence that covers the pages, if one does."""
+    if case.kind == "review":
+        publishers = {o.publisher_id for o in (session.get(Original, i)
+                                               for i in review_decisions.pairs_of(case))
+                      if o is not None and o.publisher_id}
+        on_file = licences.for_publishers(session, publishers)
+        return {"review_licences": [lic for rows in on_file.values() for lic in rows
+                                    if lic.revoked_at is None],
+                "proposed_credit": review_decisions.proposed_credit(session, case)}
+    return {"covering_licence": review.licence_for_case(session, case)}
 
 
 def _act(case_id: int, action, success: str):

@@ -62,7 +62,10 @@ def init_app(app: Flask) -> None:
                         ("sender_badge", labels.SENDER_BADGE),
                         ("reply_status", labels.REPLY_STATUS),
                         ("settings_group", labels.SETTINGS_GROUP), ("setting", labels.SETTING),
-                        ("template", labels.TEMPLATE)):
+                        ("template", labels.TEMPLATE),
+                        ("review_reason", labels.REVIEW_REASON),
+                        ("review_action", labels.REVIEW_ACTION),
+                        ("licence_kind", labels.LICENCE_KIND)):
         app.add_template_filter(lambda code, table=table: label(table, code), f"{name}_label")
     app.jinja_env.globals.update(
         EmptyForm=EmptyForm, get_locale=get_locale, LOCALE_NAMES=LOCALE_NAMES
