@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from .. import db, mailroom, site_settings
@@ -134,11 +135,17 @@ def mail_fetch(watch, interval):
             click.echo(
                 _("mailbox: %(error)s Trying again in %(n)s s.", error=exc, n=interval), err=True
             )
-        except db.DatabaseUnavailable as exc:
+        except (db.DatabaseUnavailable, DBAPIError) as exc:
+            # A restarted or unreachable database: in --watch, wait and carry on. What was
+            # committed stays; what was not is fetched again and de-duplicated.
             if not watch:
                 raise
+            session.rollback()
+            reason = exc if isinstance(exc, db.DatabaseUnavailable) else \
+                _("the database connection was lost.")
             click.echo(
-                _("database: %(error)s Trying again in %(n)s s.", error=exc, n=interval), err=True
+                _("database: %(error)s Trying again in %(n)s s.", error=reason, n=interval),
+                err=True,
             )
         if not watch:
             return
@@ -209,15 +216,24 @@ def notice_record(message: MailMessage, notice: Notice | None) -> dict:
 @notices_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--no-redact", is_flag=True, help="Keep phone numbers, postal addresses and "
+              "private e-mail addresses (internal use only).")
 @with_appcontext
 @friendly
-def notices_export(fmt, output):
-    """One JSON object per received message, notices or not."""
+def notices_export(fmt, output, no_redact):
+    """One JSON object per received message, notices or not; personal data redacted."""
+    from ..reports import redacted
+
     db.check_connection(db.get_engine())
-    rows = db.get_session().exec(
+    session = db.get_session()
+    rows = session.exec(
         select(MailMessage, Notice)
         .outerjoin(Notice, Notice.message_id == MailMessage.id)
         .order_by(MailMessage.id)
     )
-    json.dump([notice_record(m, n) for m, n in rows], output, ensure_ascii=False, indent=2)
+    records = [notice_record(m, n) for m, n in rows]
+    if not no_redact:
+        keep = redacted.notices_domains(session, current_app.config)
+        records = [redacted.notice_record(record, keep) for record in records]
+    json.dump(records, output, ensure_ascii=False, indent=2)
     output.write("\n")
