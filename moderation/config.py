@@ -47,6 +47,18 @@ DEFAULTS: dict[str, object] = {
     "WEBHOOK_SECRET": "",
     # Who receives the reports `moderation report ...` generates (comma-separated); empty: nobody.
     "REPORT_RECIPIENTS": [],
+    # Days after which `moderation mail purge` drops the raw bytes of mail whose case is closed;
+    # 0 keeps raw mail forever.
+    "RAW_MAIL_RETENTION_DAYS": 0,
+    # Review items (review.py): matches scoring below this are raised as uncertain.
+    "REVIEW_UNCERTAIN_BELOW": 0.45,
+    "REVIEW_DUE_HOURS": 168,
+    # POST /api/check: calls allowed per token per minute, and the largest body accepted.
+    "API_CHECK_PER_MINUTE": 120,
+    "API_CHECK_MAX_BYTES": 2 * 1024 * 1024,
+    # Redis for rate limits shared by every host (e.g. redis://127.0.0.1:6379/0); empty: the
+    # workers of one host share them through files in the instance folder (ratelimit.py).
+    "REDIS_URL": "",
 }
 
 # Keys that may only come from the environment, never from a committed file.
@@ -71,6 +83,11 @@ def _coerce(key: str, raw: str, default: object) -> object:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{ENV_PREFIX}{key} must be a whole number, not {raw!r}") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{ENV_PREFIX}{key} must be a number, not {raw!r}") from None
     if isinstance(default, list):
         return [item.strip() for item in raw.split(",") if item.strip()]
     return raw

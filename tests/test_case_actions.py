@@ -190,7 +190,7 @@ def test_undo_after_the_grace_period_is_refused(app):
 
         user = session.get(User, add_user(app, "r@example.org"))
         case = session.get(Case, case_id)
-        target = session.exec(select(CaseTarget)).one()
+        target = session.exec(select(CaseTarget).where(CaseTarget.case_id == case_id)).one()
         past = utcnow() - timedelta(hours=1)
         decisions.decide(session, case, user=user, version=case.version, now=past,
                          choices=[decisions.TargetChoice(target.id, "remove", "copyright")],
@@ -214,7 +214,7 @@ def test_counter_notice_then_putback_after_the_window(app, tmp_path):
 
         user = session.get(User, add_user(app, "r@example.org"))
         case = session.get(Case, case_id)
-        target = session.exec(select(CaseTarget)).one()
+        target = session.exec(select(CaseTarget).where(CaseTarget.case_id == case_id)).one()
         decisions.decide(session, case, user=user, version=case.version,
                          choices=[decisions.TargetChoice(target.id, "remove", "copyright")],
                          statement="copied", reply_subject="s", reply_body="b", sender="d@x.org")

@@ -17,6 +17,8 @@ UNTIL = click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
                      help="Last day of the period (UTC), included.")
 NO_MAIL = click.option("--no-mail", is_flag=True,
                        help="Do not mail the report even when REPORT_RECIPIENTS is set.")
+NO_REDACT = click.option("--no-redact", is_flag=True,
+                         help="Keep private claimants' e-mail addresses (internal use only).")
 
 
 @click.group("report")
@@ -24,7 +26,7 @@ def report_group():
     """Reports for editors, managers and regulators."""
 
 
-def _run(name: str, fmt: str, output, since, until, no_mail: bool) -> None:
+def _run(name: str, fmt: str, output, since, until, no_mail: bool, redact: bool = True) -> None:
     db.check_connection(db.get_engine())
     try:
         period = reports.Period.from_dates(since, until)
@@ -33,7 +35,7 @@ def _run(name: str, fmt: str, output, since, until, no_mail: bool) -> None:
     try:
         run = reports.generate(db.get_session(), name, fmt, instance_path=current_app.instance_path,
                                config=current_app.config, period=period, mail=not no_mail,
-                               actor="command")
+                               actor="command", redact=redact)
     except reports.ReportMailError as exc:
         raise click.ClickException(str(exc)) from None
     output.write(run.content)
@@ -58,8 +60,9 @@ def report_provenance(fmt, output, since, until, no_mail):
 @SINCE
 @UNTIL
 @NO_MAIL
+@NO_REDACT
 @with_appcontext
 @friendly
-def report_transparency(fmt, output, since, until, no_mail):
+def report_transparency(fmt, output, since, until, no_mail, no_redact):
     """Notices by kind, jurisdiction and claimant; actions; time to decision; disputes."""
-    _run("transparency", fmt, output, since, until, no_mail)
+    _run("transparency", fmt, output, since, until, no_mail, redact=not no_redact)

@@ -11,6 +11,8 @@ CLASSIFICATIONS = ("notice", "reply", "inquiry", "auto_reply", "bounce", "spam",
 NOTICE_KINDS = ("takedown", "counter_notice", "retraction")
 JURISDICTIONS = ("US", "EU", "CN")
 REPLY_STATUSES = ("draft", "queued", "sent", "failed", "cancelled")
+# Written into MailMessage.warnings, with the time, when retention drops the raw bytes.
+RAW_REMOVED = "raw removed under the retention policy at "
 
 
 class MailMessage(SQLModel, table=True):
@@ -43,6 +45,17 @@ class MailMessage(SQLModel, table=True):
     quarantine_reason: str | None = Field(default=None, sa_type=sa.Text)
     warnings: list[str] = Field(default_factory=list, sa_type=JSONType)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True, ondelete="SET NULL")
+
+    @property
+    def raw_removed_at(self) -> datetime | None:
+        """When the retention policy dropped the raw bytes (moderation/retention.py), if it did."""
+        for warning in self.warnings or []:
+            if isinstance(warning, str) and warning.startswith(RAW_REMOVED):
+                try:
+                    return datetime.fromisoformat(warning[len(RAW_REMOVED):])
+                except ValueError:
+                    return None
+        return None
 
 
 class Notice(SQLModel, table=True):

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from .. import charts, labels, reasons
+from . import redacted
 from .exports import as_csv, as_json
 from .period import Period
 from .provenance import COPY_KINDS, PROVENANCE_FIELDS, provenance_report, provenance_rows
@@ -74,8 +75,12 @@ def chart_set(name: str, report: dict) -> dict[str, Markup | None]:
 
 
 def render(session: Session, name: str, fmt: str, period: Period | None = None,
-           source: str | None = None) -> str:
-    """The report as text in the asked format (call inside an application context)."""
+           source: str | None = None, redact: bool = True) -> str:
+    """The report as text in the asked format (call inside an application context).
+
+    The transparency report's files leave private claimants' addresses out unless ``redact``
+    is false (reports/redacted.py); the provenance report holds no personal data.
+    """
     if name not in REPORTS or fmt not in FORMATS:
         raise ValueError(f"unknown report {name!r} or format {fmt!r}")
     if name == "provenance" and fmt != "html":
@@ -83,6 +88,8 @@ def render(session: Session, name: str, fmt: str, period: Period | None = None,
         rows = provenance_rows(session, period, source)
         return as_json(rows) if fmt == "json" else as_csv(rows, PROVENANCE_FIELDS)
     report = build(session, name, period, source)
+    if redact and name == "transparency":
+        report = redacted.transparency(session, report, current_app.config)
     if fmt == "json":
         return as_json(report)
     if fmt == "csv":

@@ -55,14 +55,14 @@ def _free_name(target: Path, name: str, fmt: str, now: datetime) -> Path:
 
 def generate(session: Session, name: str, fmt: str, *, instance_path: str | Path,
              config: dict, period: Period | None = None, mail: bool = True,
-             actor: str = "report", now: datetime | None = None) -> Run:
+             actor: str = "report", now: datetime | None = None, redact: bool = True) -> Run:
     """Write the report to instance/reports/, record the run, and mail it when configured.
 
     The file and the audit event are kept even when mailing fails (ReportMailError follows).
     """
     now = now or utcnow()
     period = period or Period()
-    content = render(session, name, fmt, period)
+    content = render(session, name, fmt, period, redact=redact)
     target = folder(instance_path)
     target.mkdir(parents=True, exist_ok=True)
     path = _free_name(target, name, fmt, now)
@@ -78,6 +78,7 @@ def generate(session: Session, name: str, fmt: str, *, instance_path: str | Path
                  object_id=path.name, after={"report": name, "format": fmt, "file": path.name,
                                              "bytes": path.stat().st_size, **period.as_dict(),
                                              "mailed_to": [] if error else to,
+                                             "redacted": redact,
                                              "mail_error": error})
     session.commit()
     if error:
