@@ -143,7 +143,15 @@ def auth(client, app):
 def objects(app):
     """One object of each kind, so detail pages have something to show."""
     from moderation.db import transaction
-    from moderation.models import Article, Case, CaseTarget, Original, RawDocument
+    from moderation.models import (
+        Article,
+        Case,
+        CaseTarget,
+        Licence,
+        Original,
+        Publisher,
+        RawDocument,
+    )
 
     with app.app_context(), transaction() as session:
         raw = RawDocument(sha256="1" * 64, data="<p>页面</p>".encode())
@@ -158,4 +166,15 @@ def objects(app):
         session.flush()
         session.add(CaseTarget(case_id=case.id, url=article.url, article_id=article.id,
                                original_id=original.id, verdict="supported"))
-        return {"article": article.id, "original": original.id, "case": case.id}
+        # A licence with its signed agreement, for the licence register's pages.
+        publisher = Publisher(name="Matrix publisher")
+        agreement = RawDocument(sha256="2" * 64, data=b"%PDF-1.4 matrix",
+                                content_type="application/pdf")
+        session.add_all([publisher, agreement])
+        session.flush()
+        licence = Licence(publisher_id=publisher.id, full_repost=True, document_id=agreement.id,
+                          document_name="协议 matrix.pdf")
+        session.add(licence)
+        session.flush()
+        return {"article": article.id, "original": original.id, "case": case.id,
+                "licence": licence.id}
