@@ -279,3 +279,29 @@ def test_review_scan_raises_items_for_a_new_complaint_without_rematching(app, ru
     with app.app_context():
         target = get_session().exec(select(CaseTarget).where(CaseTarget.case_id == item.id)).one()
     assert target.article_id == article_id
+
+
+def test_the_provenance_report_names_licences_and_leaves_licensed_copies_off_the_risk_list(app):
+    from moderation.reports.provenance import provenance_report
+
+    with app.app_context(), transaction() as session:
+        original = _original(session, "business-014.txt")
+        article = _article(session, "risky", _bbc("business-014.txt")[1])
+        case = Case(kind="takedown", status="open", subject="BBC notice",
+                    claimant_email="legal@bbc.example")
+        session.add(case)
+        session.flush()
+        session.add(CaseTarget(case_id=case.id, url=article.url, article_id=article.id,
+                               original_id=original.id, verdict="supported"))
+    _match(app)
+    with app.app_context():
+        before = provenance_report(get_session())
+    assert [r["article_url"] for r in before["at_risk"]] == ["https://uscntv.com/risky.html"]
+    with app.app_context(), transaction() as session:
+        licences.create(session, publisher=_publisher(session, "BBC News"), actor="test",
+                        values={"kind": "agreement", "full_repost": True})
+    with app.app_context():
+        after = provenance_report(get_session())
+    assert after["at_risk"] == [] and after["summary"]["at_risk"] == 0
+    [row] = [p for p in after["publishers"] if p["publisher"] == "BBC News"]
+    assert row["licence"] == "agreement"

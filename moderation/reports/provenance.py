@@ -1,10 +1,22 @@
 """The provenance report: whom we copy from, how, and whether we credit them."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from .. import licences
 from ..casefile import publisher_strikes
-from ..models import Article, CaseTarget, Original, Provenance, Publisher, PublisherDomain
+from ..models import (
+    Article,
+    CaseTarget,
+    Licence,
+    Original,
+    Provenance,
+    Publisher,
+    PublisherDomain,
+    utcnow,
+)
 from .period import Period
 
 PROVENANCE_FIELDS = ("article_url", "article_title", "claimed_source", "original_url",
@@ -12,7 +24,7 @@ PROVENANCE_FIELDS = ("article_url", "article_title", "claimed_source", "original
                      "attributed", "engine_version")
 PUBLISHER_FIELDS = ("publisher", "domains", "articles_taken", "credited", "share_credited",
                     "characters", "verbatim", "excerpt", "edited", "translation", "notices",
-                    "strikes")
+                    "strikes", "licence")
 COPY_KINDS = ("verbatim", "excerpt", "edited", "translation")
 # Longest lists a report shows; the totals are always given in full.
 LIST_LIMIT = 100
@@ -119,6 +131,7 @@ def publishers(session: Session, period: Period | None, source: str | None) -> l
     notices = dict(session.exec(select(notices_sub.c.publisher_id, notices_sub.c.notices)
                                 .where(notices_sub.c.publisher_id.in_(ids))).all()) if ids else {}
     strikes = publisher_strikes(session, ids)
+    licensed = licensed_publishers(session)
     result = []
     for publisher_id, taken, credited, characters, *kinds in rows:
         name = names.get(publisher_id)
@@ -129,9 +142,21 @@ def publishers(session: Session, period: Period | None, source: str | None) -> l
             **{kind: int(n or 0) for kind, n in zip(COPY_KINDS, kinds, strict=True)},
             "notices": notices.get(publisher_id, 0),
             "strikes": strikes.get(name, 0) if name else 0,
+            "licence": licensed.get(publisher_id),
         })
     result.sort(key=lambda row: (-row["articles_taken"], row["publisher"] or "\uffff"))
     return result
+
+
+def licensed_publishers(session: Session, on: date | None = None) -> dict[int, str]:
+    """Publishers with a licence in force on this day, and its kind (licences.py's rule)."""
+    on = on or utcnow().date()
+    found: dict[int, str] = {}
+    for licence in session.exec(select(Licence).where(Licence.revoked_at.is_(None))
+                                .order_by(Licence.id.desc())):
+        if licences.is_valid(licence, on):
+            found.setdefault(licence.publisher_id, licence.kind)
+    return found
 
 
 def _row(article: Article, prov: Provenance, publisher: Publisher | None, **extra) -> dict:
@@ -159,16 +184,20 @@ def at_risk(session: Session, period: Period | None, source: str | None,
             limit: int = LIST_LIMIT) -> tuple[int, list[dict]]:
     """Articles still online that copy, uncredited, a publisher who has sent notices before.
 
-    Ranked by that publisher's notices, then by the strength of the match.
+    Ranked by that publisher's notices, then by the strength of the match. Publishers with a
+    licence in force are left out (its limits are checked per article on review items and by
+    the pre-publication check).
     """
     notices = publisher_notices(session)
+    licensed = list(licensed_publishers(session))
     query = (select(Article, Provenance, Publisher, notices.c.notices)
              .join(Article, Article.id == Provenance.article_id)
              .join(Original, Original.id == Provenance.original_id)
              .join(Publisher, Publisher.id == Original.publisher_id)
              .join(notices, notices.c.publisher_id == Publisher.id)
              .where(Provenance.kind != "none", Provenance.attributed.is_(False),
-                    Article.status != "removed", *article_filter(period, source)))
+                    Article.status != "removed", Publisher.id.not_in(licensed),
+                    *article_filter(period, source)))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(notices.c.notices.desc(), Provenance.score.desc(),
                                        Article.id).limit(limit)).all()
