@@ -40,6 +40,7 @@ VERDICT = {
     "original_unavailable": _l("Original unavailable"), "article_not_found": _l("Not on our site"),
     "all_supported": _l("All pages supported"), "some_supported": _l("Some pages supported"),
     "none_supported": _l("No page supported"),
+    "review": _l("To review"),
 }
 JURISDICTION = {"US": _l("United States (DMCA)"), "EU": _l("European Union (DSA)"),
                 "CN": _l("China (信息网络传播权保护条例)")}

@@ -51,7 +51,9 @@ class Pair:
 
 
 def copied_chars(spans: list[dict]) -> int:
-    return sum(max(0, s["article"][1] - s["article"][0]) for s in spans or [] if "article" in s)
+    """Characters of the article inside aligned passages (stored spans, Match.to_dict form)."""
+    return sum(max(0, int(s.get("article_end", 0)) - int(s.get("article_start", 0)))
+               for s in spans or [])
 
 
 def findings(pairs: list[Pair], *, uncertain_below: float) -> list[dict]:

@@ -305,3 +305,19 @@ def test_the_provenance_report_names_licences_and_leaves_licensed_copies_off_the
     assert after["at_risk"] == [] and after["summary"]["at_risk"] == 0
     [row] = [p for p in after["publishers"] if p["publisher"] == "BBC News"]
     assert row["licence"] == "agreement"
+
+
+def test_an_excerpt_limit_is_measured_on_the_stored_passages(app):
+    demo.load(app, with_mail=False)
+    with app.app_context():
+        prov = get_session().exec(select(Provenance)).one()
+    copied = review.copied_chars(prov.spans)
+    assert copied > 500  # the seed copies the whole ABC story
+    assert review.copied_chars([{"article_start": 10, "article_end": 25}]) == 15
+    with app.app_context(), transaction() as session:
+        abc = session.exec(select(Publisher).where(Publisher.name == "ABC News")).one()
+        licences.create(session, publisher=abc, actor="test", values={
+            "excerpt_limit": 200, "translation_allowed": True})
+    _match(app)  # a 200-character allowance does not cover the copy: still raised
+    [item] = _items(app)
+    assert _codes(item) == {"uncredited"}

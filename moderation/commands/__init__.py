@@ -25,14 +25,20 @@ def friendly(command):
 def init_app(app: Flask) -> None:
     """Register every command on the app's CLI group."""
     from ..doctor import doctor_command
+    from .check import check_command
+    from .data import backup_command, restore_command  # also adds `mail purge`
+    from .feedback import feedback_group
     from .library import articles_group, originals_group
     from .mail import mail_group, notices_group
-    from .matching import match_command
+    from .matching import match_command, review_group
     from .reports import report_group
     from .setup import audit_group, init_db_command, run_command, users_group
     from .tokens import tokens_group, webhooks_group
 
     for command in (init_db_command, users_group, audit_group, run_command, doctor_command,
                     articles_group, originals_group, mail_group, notices_group, tokens_group,
-                    webhooks_group, match_command, report_group):
+                    webhooks_group, match_command, report_group, backup_command,
+                    restore_command, check_command):
         app.cli.add_command(command)
+    app.cli.add_command(feedback_group)
+    app.cli.add_command(review_group)

@@ -16,16 +16,20 @@ from . import (
     account,
     admin,
     api,
+    api_check,  # noqa: F401 (it adds /api/check and /api/openapi.json to api.bp)
     articles,
     auth,
     cases,
     errors,
     headers,
     health,
+    licences,
     originals,
     queue,
     reports,
+    review,
     settings,
+    thresholds,
 )
 from .filters import init_app as init_filters
 
@@ -33,7 +37,7 @@ from .filters import init_app as init_filters
 PUBLIC_ENDPOINTS = {
     "auth.login", "auth.set_language", "health.healthz", "health.readyz", "static",
     # Machines call the API with a token of their own (checked by the view), not a session.
-    "api.removed",
+    "api.removed", "api.check", "api.openapi",
 }
 
 login_manager = LoginManager()
@@ -99,9 +103,12 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)
     app.before_request(require_login)
     app.before_request(apply_settings)
-    for module in (auth, queue, cases, articles, originals, reports, admin, settings, account,
-                   health, api):
+    for module in (auth, queue, cases, review, articles, originals, reports, admin, settings,
+                   account, health, api):
         app.register_blueprint(module.bp)
+    # The licence register and the thresholds page (issue #10).
+    app.register_blueprint(licences.bp)
+    app.register_blueprint(thresholds.bp)
     errors.init_app(app)
     headers.init_app(app)
     init_filters(app)

@@ -2,10 +2,11 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from ..db import close_session
 
@@ -14,6 +15,12 @@ PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
 
 
 def _render(code: int, message: str | None = None):
+    if request.path.startswith("/api/"):
+        # Machines calling the API get JSON, as from its views (web/api.py).
+        response = jsonify(error=message or HTTP_STATUS_CODES.get(code, "error").lower())
+        response.status_code = code
+        response.headers["Cache-Control"] = "no-store"
+        return response
     template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
     return render_template(template, code=code, message=message), code
 
