@@ -29,7 +29,7 @@ Matching an article (``segments`` are (language, text) pairs; language "zh", "en
         m.to_dict()        # JSON-ready, to store with ENGINE_VERSION
 
     compare(article_text_or_segments, OriginalText(...))   # one given original -> Match
-                           # (kind "none" below the threshold, with its score and spans)
+                           # (kind "none" below the thresholds, with its score and spans)
 
 Kinds: "verbatim" (the original copied whole), "excerpt" (part of it, word for word),
 "edited" (copied with changes), "translation" (Chinese from the English, or back),
@@ -37,10 +37,16 @@ Kinds: "verbatim" (the original copied whole), "excerpt" (part of it, word for w
 are all listed. ``score`` is the share of the article (or of the original) that the
 aligned passages explain, each passage counted by its similarity, or a saturating
 measure of the passage length (200 words count for 63%) when that is larger; matches
-under 0.25 are not reported. Coverages are shares of words (a Han character counting
-0.6 of a word); Chinese text inside a segment labelled English (site chrome) does not
-count against ``article_coverage``. Only the first 100,000 characters of a segment or
-an original are aligned.
+under 0.25 are not reported, nor those whose passages (counted by similarity) explain less
+than half of the article and less than half of the original: another report of the same
+news sharing a quote or background paragraphs with an original is not a copy of it, while
+an excerpt is nearly all made of its original (``Matcher(..., min_coverage=0)`` and
+``compare(..., min_coverage=0)`` report such shared passages too). Sources explaining less
+than that on their own are listed only when, together, the sources listed explain 80% of
+the article (an article made of a third of each of three originals). Coverages are shares of
+words (a Han character counting 0.6 of a word); Chinese text inside a segment labelled
+English (site chrome) does not count against ``article_coverage``. Only the first 100,000
+characters of a segment or an original are aligned.
 
 How it works: texts are normalised (NFKC, case, punctuation, full-width digits) and cut
 into tokens (words; single characters for Chinese). Runs of 5 tokens are hashed to 64
@@ -70,7 +76,8 @@ from .results import (
 from .storage import IndexFormatError
 
 # Stored with every result: results of different versions may differ for the same texts.
-ENGINE_VERSION = f"matching-1.0/features-{FEATURES_VERSION}"
+# 1.1: a match must explain half of the article or of the original (scoring.MIN_COVERAGE).
+ENGINE_VERSION = f"matching-1.1/features-{FEATURES_VERSION}"
 
 __all__ = [
     "EDITED",

@@ -1,6 +1,5 @@
 """The engine: candidates from the index, alignment of the best ones, scored matches."""
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +13,8 @@ from .features import anchor_hashes, is_chinese, text_anchors
 from .fingerprints import day_number, fingerprints
 from .index import Index
 from .results import NONE, Match, OriginalText
-from .scoring import Scored, SegmentPairs, score
+from .scoring import MIN_COVERAGE, Scored, SegmentPairs, score
+from .selection import NEW_SHARE, select
 from .text import Analysed, analyse, han_weight
 
 # Only this much of an article or original is read: a 1 MB page stays well under a second.
@@ -23,10 +23,6 @@ MAX_CHARS = 100_000
 MAX_DF = 1000
 # Matches scoring less are not reported.
 MIN_SCORE = 0.25
-# A further source must explain this many tokens not already explained by better ones,
-# and this share of what it explains.
-MIN_NEW_TOKENS = 20
-NEW_SHARE = 0.2
 # Candidates need this many shared fingerprints, or anchors, to be aligned at all.
 MIN_HITS = 2
 MIN_ANCHORS = 3
@@ -57,7 +53,7 @@ def _prepare(segments: Segments | str) -> list[_Segment]:
 
 
 def _compare(segments: list[_Segment], original: OriginalText, original_id: int | None,
-             min_score: float = MIN_SCORE) -> Scored:
+             min_score: float = MIN_SCORE, min_coverage: float = MIN_COVERAGE) -> Scored:
     o = analyse(original.text or "", MAX_CHARS)
     o_chinese = is_chinese(original.language, o.text)
     parts: list[SegmentPairs] = []
@@ -78,19 +74,22 @@ def _compare(segments: list[_Segment], original: OriginalText, original_id: int 
                          for p in align_translation(o, seg.text, en_done=done)]
             parts.append(SegmentPairs(k, seg.text, pairs, True, weight))
     return score(original_id, parts, o, [s.language for s in segments], original.language,
-                 min_score)
+                 min_score, min_coverage)
 
 
 def compare(article: Segments | str, original: OriginalText | str,
-            original_id: int | None = None, min_score: float = MIN_SCORE) -> Match:
+            original_id: int | None = None, min_score: float = MIN_SCORE,
+            min_coverage: float = MIN_COVERAGE) -> Match:
     """How ``article`` (segments or plain text) relates to one given original.
 
     For checking a claim such as "our article X copies original Y": no index is needed.
-    Below ``min_score`` the kind is "none", but score, coverages and spans are kept.
+    Below ``min_score``, or when the aligned passages explain less than ``min_coverage`` of
+    both the article and the original, the kind is "none", but score, coverages and spans
+    are kept.
     """
     if isinstance(original, str):
         original = OriginalText(original)
-    return _compare(_prepare(article), original, original_id, min_score).match
+    return _compare(_prepare(article), original, original_id, min_score, min_coverage).match
 
 
 def date_prior(article_day: int | None, original_days: np.ndarray) -> np.ndarray:
@@ -111,15 +110,18 @@ class Matcher:
 
     ``load_original(original_id)`` returns the original's text (or None if it is gone);
     it is called only for the few candidates worth aligning. Only the first 100,000
-    characters of each segment and original are read.
+    characters of each segment and original are read. ``min_coverage``: share of the
+    article or of the original a match must explain (0 also reports shared passages).
     """
 
     def __init__(self, index: Index, load_original: Callable[[int], OriginalText | None], *,
-                 max_df: int = MAX_DF, min_score: float = MIN_SCORE):
+                 max_df: int = MAX_DF, min_score: float = MIN_SCORE,
+                 min_coverage: float = MIN_COVERAGE):
         self.index = index
         self.load_original = load_original
         self.max_df = max_df
         self.min_score = min_score
+        self.min_coverage = min_coverage
 
     def match(self, segments: Segments | str, published_at: date | datetime | None = None,
               limit: int = 5) -> list[Match]:
@@ -131,6 +133,7 @@ class Matcher:
         self.index.refresh()
         segs = _prepare(segments)
         scored: list[Scored] = []
+        partial: list[Scored] = []  # sources explaining too little of it on their own
         explained: set[int] = set()
         kept_hits: list[frozenset[int]] = []
         verified = 0
@@ -147,13 +150,16 @@ class Matcher:
             if original is None:
                 continue
             verified += 1
-            result = _compare(segs, original, original_id, self.min_score)
-            if result.match.kind != NONE:
-                scored.append(result)
+            result = _compare(segs, original, original_id, self.min_score, self.min_coverage)
+            if result.match.kind != NONE or result.partial_kind:
+                (scored if result.match.kind != NONE else partial).append(result)
                 if hits:
                     explained |= hits
                     kept_hits.append(hits)
-        return _select(scored, limit)
+        # Chinese text in a segment read as English (site chrome) is not part of the article.
+        weights = [s.text.weights if s.chinese else np.where(
+            s.text.weights < 1, 0.0, s.text.weights) for s in segs]
+        return select(scored, partial, limit, weights)
 
     def _candidates(self, segs: list[_Segment],
                     article_day: int | None) -> list[tuple[int, frozenset[int]]]:
@@ -203,37 +209,3 @@ class Matcher:
         order = order[weight[order] >= ANCHOR_RATIO * weight[order[0]]]
         return [int(i) for i in self.index.original_ids(uniq[order[weight[order] > 0]])]
 
-
-def _select(scored: list[Scored], limit: int) -> list[Match]:
-    """Keep the best match, then others that explain more of the article, or duplicates."""
-    # Ties go to the original closest to the article, then to the one explaining most of it.
-    scored.sort(key=lambda s: (-s.match.score, -round(s.similarity, 4),
-                               -s.match.article_coverage, -s.match.original_coverage,
-                               s.match.original_id or 0))
-    kept: list[Scored] = []
-    union: list[np.ndarray] | None = None
-    for cand in scored:
-        if len(kept) >= limit:
-            break
-        if union is None:
-            kept.append(cand)
-            union = [c.copy() for c in cand.covered]
-            continue
-        mine = sum(int((c > 0).sum()) for c in cand.covered)
-        # Tokens this candidate explains better than the matches kept so far (copied
-        # where they were only translated counts too).
-        new = sum(int((c > u).sum()) for c, u in zip(cand.covered, union, strict=True))
-        duplicate = any(_same_passages(cand, k) and math.isclose(
-            cand.match.score, k.match.score, rel_tol=0.05) for k in kept)
-        if duplicate or (new >= MIN_NEW_TOKENS and new >= NEW_SHARE * mine):
-            kept.append(cand)
-            union = [np.maximum(u, c) for u, c in zip(union, cand.covered, strict=True)]
-    return [k.match for k in kept]
-
-
-def _same_passages(a: Scored, b: Scored) -> bool:
-    """True if two matches cover (nearly) the same words of the article."""
-    both = sum(int(((x > 0) & (y > 0)).sum()) for x, y in zip(a.covered, b.covered, strict=True))
-    either = sum(int(((x > 0) | (y > 0)).sum()) for x, y in zip(a.covered, b.covered,
-                                                                 strict=True))
-    return either > 0 and both / either >= 0.9

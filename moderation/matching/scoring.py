@@ -23,6 +23,11 @@ SAME_LANGUAGE_FLOOR, SAME_LANGUAGE_SPAN = 0.6, 0.35
 TRANSLATION_FLOOR, TRANSLATION_SPAN = 0.25, 0.25
 # Less than this much aligned text is never a match.
 MIN_WORDS = 8.0
+# A match must explain at least this share of the article or of the original (passages
+# counted by similarity). An excerpt is nearly all made of its original, a copy with
+# additions holds most of it; another report of the same story sharing quotes or
+# background paragraphs stays below (tests/benchmarks/matching_accuracy.py, held out).
+MIN_COVERAGE = 0.5
 
 
 def pair_weight(similarity: float, translation: bool) -> float:
@@ -57,6 +62,11 @@ class Scored:
     weight: float = 0.0
     # Mean similarity of the deciding pairs: tells a near-duplicate from the very original.
     similarity: float = 0.0
+    # Larger share of the article or of the original explained, passages counted by similarity.
+    coverage: float = 0.0
+    # The kind of a match explaining too little on its own (below the minimum coverage): it
+    # may be listed beside other sources of an article made of several (see selection.py).
+    partial_kind: str | None = None
 
 
 def _mask(text: Analysed, pairs: list[Pair]) -> np.ndarray:
@@ -108,6 +118,8 @@ class Evidence:
     original_coverage: float = 0.0
     words: float = 0.0
     similarity: float = 0.0
+    # The larger of the shares of the article and of the original explained (by similarity).
+    coverage: float = 0.0
 
 
 def _evidence(parts: list[SegmentPairs], original: Analysed, article_weight: float) -> Evidence:
@@ -136,12 +148,14 @@ def _evidence(parts: list[SegmentPairs], original: Analysed, article_weight: flo
     o_strength = float((original.weights * o_evidence).sum()) / max(original.weight, 1e-9)
     strength = max(a_strength, o_strength, 1 - math.exp(-a_evidence / STRONG_PASSAGE_WORDS))
     return Evidence(min(1.0, strength), exact / pair_words, a_cov, o_cov, words,
-                    weighted_sim / pair_words)
+                    weighted_sim / pair_words, min(1.0, max(a_strength, o_strength)))
 
 
 def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed,
-          languages: list[str], original_language: str, min_score: float) -> Scored:
-    """Turn aligned pairs into a scored Match; kind "none" below ``min_score``.
+          languages: list[str], original_language: str, min_score: float,
+          min_coverage: float = MIN_COVERAGE) -> Scored:
+    """Turn aligned pairs into a scored Match; kind "none" below ``min_score``, or when the
+    passages explain less than ``min_coverage`` of both the article and the original.
 
     A match too weak to count keeps its score, coverages and spans, for the record.
     """
@@ -168,8 +182,10 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
     spans = [span for part in same + trans for span in _spans(part, original)]
     spans.sort(key=lambda span: (span.segment, span.article_start))
     final = round(min(1.0, max(s.score, t.score)), 4)
+    coverage = max(s.coverage, t.coverage)
+    partial = final >= min_score and coverage < min_coverage
     match = Match(
-        original_id, final, kind if final >= min_score else NONE,
+        original_id, final, kind if final >= min_score and not partial else NONE,
         round(both.article_coverage, 4), round(both.original_coverage, 4), tuple(spans),
         (languages[lead[0].segment], original_language),
     )
@@ -181,4 +197,4 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
         covered[p.segment] = np.maximum(covered[p.segment], level) if p.segment in covered \
             else level
     return Scored(match, [covered[k] for k in sorted(covered)], both.words,
-                  (s if lead is same else t).similarity)
+                  (s if lead is same else t).similarity, coverage, kind if partial else None)
