@@ -1,11 +1,14 @@
 """Replies the desk writes by itself: acknowledgements, counter-notices passed on, restorations."""
 
+import uuid
 from datetime import datetime
+from email.utils import formataddr, parseaddr
 
 from sqlmodel import Session, select
 
 from . import outbox
-from .models import Case, MailMessage, Reply, User, utcnow
+from .models import Case, MailMessage, Notice, Reply, User, utcnow
+from .rows import row_values
 
 
 def correspondent(session: Session, case: Case) -> tuple[str | None, str | None, list[str]]:
@@ -102,6 +105,77 @@ def acknowledge(
     ):
         return None
     return draft_and_queue(session, case, ACKNOWLEDGEMENT, config=config, actor="mailbox")
+
+
+def acknowledgement_for_new_case(
+    case, message, notice: Notice, targets: list, *, config: dict,
+    last_ack_to_sender_at: datetime | None, now: datetime,
+) -> dict | None:
+    """The acknowledgement ``acknowledge`` queues for a case just opened from ``message``,
+    built from the values in hand instead of read back from the database: the Reply row's
+    values, or None when no acknowledgement is due.
+
+    For the batch importer, which writes many at once; ``case`` and ``message`` are read
+    like a Case and a MailMessage (they need not be in the session). Each step mirrors the
+    one it stands for: ``drafts.quick_facts`` (``targets`` are its ``Target`` rows),
+    ``queue_to_claimant`` with ``correspondent`` (the message is the case's only one) and
+    ``outbox.queue_reply`` (minus the insert and the audit event, which the caller writes).
+    tests/test_mail_batch.py checks that both ways give the same reply.
+    """
+    from . import replies
+    from .drafts import language_of
+    from .reasons import ReplyFacts
+
+    sender = message.from_addr
+    if not replies.should_acknowledge(
+        classification=message.classification, sender=sender,
+        last_ack_to_sender_at=last_ack_to_sender_at if sender else None, now=now,
+    ):
+        return None
+    claimant = notice.claimant or {}
+    facts = ReplyFacts(
+        case_id=case.id, received_at=message.received_at,
+        claimant_name=claimant.get("name") or claimant.get("organisation") or case.claimant_name,
+        language=language_of(message.text or ""),
+        jurisdiction=case.jurisdiction if case.jurisdiction in ("US", "EU", "CN") else None,
+        due_at=case.due_at, site_name=str(config["SITE_NAME"]), targets=list(targets),
+        missing_elements=list(notice.missing_elements),
+        notice_kind="counter_notice" if notice.kind == "counter_notice" else "takedown",
+        decided_at=case.decided_at,
+    )
+    try:
+        subject, body = replies.render(replies.ACKNOWLEDGEMENT,
+                                       replies.language_for(facts.language), facts,
+                                       config.get("REPLY_TEMPLATES"))
+    except replies.ReplyError:
+        return None
+    address = case.claimant_email or message.from_addr or None
+    if not address or not body.strip():
+        return None
+    references = [*message.references, *([message.message_id] if message.message_id else [])]
+    return _queued_reply(case.id, to_addr=address, subject=subject, body=body,
+                         template=replies.ACKNOWLEDGEMENT, sender=str(config["MAIL_FROM"]),
+                         in_reply_to=message.message_id, references=references)
+
+
+def _queued_reply(case_id: int, *, to_addr: str, subject: str, body: str, template: str,
+                  sender: str, in_reply_to: str | None, references: list[str]) -> dict:
+    """The Reply row ``outbox.queue_reply`` makes (same checks, same fields), as values."""
+    clean = outbox._clean_header  # the very check queue_reply makes, so both refuse alike
+    name, address = parseaddr(clean(to_addr, "recipient"))
+    if "@" not in address:
+        raise outbox.OutboxError(f"{to_addr!r} is not an e-mail address")
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    reply = row_values(
+        Reply, case_id=case_id, template=template, to_addr=formataddr((name, address)),
+        subject=outbox.tagged_subject(case_id, clean(subject, "subject"))[:998],
+        body=body, message_id=f"<{uuid.uuid4().hex}@{domain}>", in_reply_to=in_reply_to,
+        references=[r for r in references if not outbox._HEADER_BREAK.search(r)][-20:],
+        status="queued", next_attempt_at=utcnow(), created_by_id=None,
+    )
+    if in_reply_to and in_reply_to not in reply["references"]:
+        reply["references"].append(clean(in_reply_to, "In-Reply-To"))
+    return reply
 
 
 def forward_counter_notice(

@@ -9,25 +9,27 @@ from email.policy import compat32
 from email.utils import parseaddr
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from . import audit, autoreplies, cases, restoration, verification
+from . import audit, autoreplies, cases, mailthreads, restoration, verification
 from .mailbox import (
-    CASE_TAG_PATTERN,
     MailParseError,
     ParsedMessage,
-    case_number_from,
     classify,
     normalise_message_id,
     parse_message,
 )
-from .models import Case, MailMessage, Notice, Reply, utcnow
+from .models import Case, MailMessage, Notice, utcnow
 from .notices import extract_notice, to_json
 from .outbox import loop_id
+from .rows import new_row
 
 log = logging.getLogger(__name__)
-# The same request sent again within this many days joins the first case as a duplicate.
-DUPLICATE_WINDOW = timedelta(days=14)
+# Batches store raw mail first, quarantined with this reason until it has been read. If the
+# import stops in between, the message stays quarantined, and `mail retry` reads it.
+UNREAD = "stored but not read yet (the import stopped before reading it): retry it"
+# How long such a message is taken to be still in the hands of a running import.
+STILL_READING = timedelta(minutes=10)
 
 
 @dataclass
@@ -41,106 +43,48 @@ class IngestResult:
     new_case: bool = False
 
 
+def fields_from(parsed: ParsedMessage) -> dict:
+    """The columns of a MailMessage that come from reading it."""
+    return {
+        "message_id": parsed.message_id,
+        "in_reply_to": parsed.in_reply_to,
+        "references": parsed.references[-50:],
+        "subject": parsed.subject,
+        "from_name": (parsed.from_.name if parsed.from_ else "")[:500],
+        "from_addr": (parsed.from_.address if parsed.from_ else "")[:500].lower(),
+        "recipients": [a.address for a in parsed.to[:50]],
+        "sent_at": parsed.date,
+        "headers": {k: v[:5] for k, v in parsed.headers.items()},
+        "text": parsed.text,
+        "html": parsed.html or "",
+        "attachments": [{"name": a.filename, "type": a.content_type, "size": a.size}
+                        for a in parsed.attachments],
+        "authentication": {"badge": parsed.auth.badge, "spf": parsed.auth.spf,
+                           "dkim": parsed.auth.dkim, "dmarc": parsed.auth.dmarc},
+        "warnings": list(parsed.warnings),
+    }
+
+
 def _fill(message: MailMessage, parsed: ParsedMessage) -> None:
-    message.message_id = parsed.message_id
-    message.in_reply_to = parsed.in_reply_to
-    message.references = parsed.references[-50:]
-    message.subject = parsed.subject
-    message.from_name = (parsed.from_.name if parsed.from_ else "")[:500]
-    message.from_addr = (parsed.from_.address if parsed.from_ else "")[:500].lower()
-    message.recipients = [a.address for a in parsed.to[:50]]
-    message.sent_at = parsed.date
-    message.headers = {k: v[:5] for k, v in parsed.headers.items()}
-    message.text = parsed.text
-    message.html = parsed.html or ""
-    message.attachments = [
-        {"name": a.filename, "type": a.content_type, "size": a.size} for a in parsed.attachments
-    ]
-    message.authentication = {"badge": parsed.auth.badge, "spf": parsed.auth.spf,
-                              "dkim": parsed.auth.dkim, "dmarc": parsed.auth.dmarc}
-    message.warnings = list(parsed.warnings)
+    for name, value in fields_from(parsed).items():
+        setattr(message, name, value)
 
 
-def _our_message_id_lookup(session: Session):
-    def is_ours(message_id: str) -> bool:
-        return session.exec(select(Reply.id).where(Reply.message_id == message_id)).first() is not None
-    return is_ours
+def quarantine(message: MailMessage, reason: str) -> None:
+    """Mark a message unreadable, with the reason; it keeps no identity read from it."""
+    message.classification, message.quarantine_reason = "quarantined", reason
+    # As a message stored fresh: the Message-ID and sender kept while it waited are dropped.
+    message.message_id, message.from_addr = None, ""
 
 
-def _thread_case(session: Session, parsed: ParsedMessage) -> Case | None:
-    """The case a reply belongs to: by our subject tag, else by the messages it answers."""
-    number = case_number_from(parsed, CASE_TAG_PATTERN)
-    if number is not None:
-        case = session.get(Case, number)
-        if case is not None:
-            return case
-    ids = [i for i in [parsed.in_reply_to, *parsed.references] if i]
-    if not ids:
-        return None
-    reply = session.exec(select(Reply).where(Reply.message_id.in_(ids))).first()
-    if reply is not None:
-        return session.get(Case, reply.case_id)
-    earlier = session.exec(
-        select(MailMessage).where(MailMessage.message_id.in_(ids), MailMessage.case_id.is_not(None))
-    ).first()
-    return session.get(Case, earlier.case_id) if earlier else None
-
-
-def _notices_from(session: Session, sender: str, **where) -> list[tuple[Notice, Case]]:
-    """Earlier notices sent by this address, found through the two indexed columns."""
-    by_claimant = select(Notice.id).where(Notice.claimant_email == sender)
-    by_sender = select(Notice.id).join(MailMessage, MailMessage.id == Notice.message_id).where(
-        MailMessage.from_addr == sender)
-    ids = set(session.exec(by_claimant).all()) | set(session.exec(by_sender).all())
-    if not ids:
-        return []
-    query = select(Notice, Case).join(Case, Case.id == Notice.case_id).where(Notice.id.in_(ids))
-    for name, value in where.items():
-        query = query.where(getattr(Notice, name) == value)
-    return list(session.exec(query.order_by(Notice.id)).all())
-
-
-def _duplicate_case(session: Session, notice: Notice, sender: str, now: datetime) -> Case | None:
-    """An earlier case from the same sender about the same pages, within the window."""
-    if not notice.target_urls or not sender:
-        return None
-    since = now - DUPLICATE_WINDOW
-    wanted = set(notice.target_urls)
-    for earlier, case in _notices_from(session, sender, kind=notice.kind):
-        if earlier.created_at >= since and set(earlier.target_urls) == wanted:
-            return case
-    return None
-
-
-def _case_for_counter_notice(session: Session, notice: Notice) -> Case | None:
-    """The removal a counter-notice disputes: a resolved case about the same pages."""
-    wanted = set(notice.target_urls)
-    rows = session.exec(
-        select(Notice, Case).join(Case, Case.id == Notice.case_id)
-        .where(Case.status == "resolved_removed").order_by(Case.id.desc())
-    ).all()
-    for earlier, case in rows:
-        if wanted & set(earlier.target_urls):
-            return case
-    return None
-
-
-def _case_for_retraction(session: Session, notice: Notice, sender: str) -> Case | None:
-    """The claimant's own earlier case that a retraction withdraws."""
-    wanted = set(notice.target_urls)
-    for earlier, case in reversed(_notices_from(session, sender, kind="takedown")):
-        if not wanted or wanted & set(earlier.target_urls):
-            return case
-    return None
-
-
-def _notice_from(parsed: ParsedMessage, message: MailMessage, config: dict) -> Notice:
+def notice_from(parsed: ParsedMessage, *, message_id: int, sender: str, config: dict) -> Notice:
+    """The notice a message makes (not yet added to the session)."""
     fields = extract_notice(parsed, site_domains=list(config["SITE_DOMAINS"]))
     data = to_json(fields)
     claimant = data["claimant"]
-    return Notice(
-        message_id=message.id, kind=data["kind"], claimant=claimant,
-        claimant_email=(claimant.get("email") or message.from_addr or None),
+    return new_row(
+        Notice, message_id=message_id, kind=data["kind"], claimant=claimant,
+        claimant_email=(claimant.get("email") or sender or None),
         works=data["works"], target_urls=data["target_urls"],
         original_urls=data["original_urls"],
         statements=data["statements"] | {"evidence": data["evidence"]},
@@ -157,11 +101,11 @@ def _attach(session: Session, message: MailMessage, case: Case, action: str) -> 
 
 def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage, config: dict,
                    now: datetime) -> tuple[Case | None, bool]:
-    notice = _notice_from(parsed, message, config)
+    notice = notice_from(parsed, message_id=message.id, sender=message.from_addr, config=config)
     session.add(notice)
     session.flush()
     if notice.kind == "counter_notice":
-        disputed = _case_for_counter_notice(session, notice)
+        disputed = mailthreads.case_for_counter_notice(session, notice)
         if disputed is not None:
             notice.case_id = disputed.id
             _attach(session, message, disputed, "case.counter_notice_received")
@@ -171,12 +115,12 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
             autoreplies.forward_counter_notice(session, disputed, message, config=config, now=now)
             return disputed, False
     if notice.kind == "retraction":
-        withdrawn = _case_for_retraction(session, notice, message.from_addr)
+        withdrawn = mailthreads.case_for_retraction(session, notice, message.from_addr)
         if withdrawn is not None:
             notice.case_id = withdrawn.id
             _attach(session, message, withdrawn, "case.retraction_received")
             return withdrawn, False
-    duplicate_of = _duplicate_case(session, notice, message.from_addr, now)
+    duplicate_of = mailthreads.duplicate_case(session, notice, message.from_addr, now)
     if duplicate_of is not None:
         notice.case_id = duplicate_of.id
         _attach(session, message, duplicate_of, "notice.duplicate")
@@ -199,22 +143,25 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
     return case, True
 
 
-def _process(session: Session, message: MailMessage, config: dict, now: datetime) -> IngestResult:
-    """Parse and act on a stored message; quarantine it with the reason if it cannot be read."""
+def read_message(session: Session, message: MailMessage, config: dict, now: datetime
+                 ) -> IngestResult:
+    """Parse and act on a stored message; quarantine it with the reason if it cannot be read.
+
+    Works in the caller's transaction, which commits (or rolls back) it."""
     try:
         parsed = parse_message(message.raw, now=now)
     except MailParseError as exc:
-        message.classification, message.quarantine_reason = "quarantined", exc.reason
+        quarantine(message, exc.reason)
         return IngestResult(message.id, "quarantined", "quarantined")
     _fill(message, parsed)
     verdict = classify(parsed, loop_id=loop_id(str(config["MAIL_FROM"])),
-                       is_our_message_id=_our_message_id_lookup(session))
+                       is_our_message_id=mailthreads.our_message_id_lookup(session))
     message.classification = verdict.label
     message.classification_reasons = list(verdict.reasons)
     message.quarantine_reason = None
     case, new_case = None, False
     if verdict.label in ("reply", "bounce"):
-        case = _thread_case(session, parsed)
+        case = mailthreads.thread_case(session, parsed)
         if case is not None:
             _attach(session, message, case, f"case.{verdict.label}_received")
             if verdict.label == "reply" and case.status == "needs_info":
@@ -231,14 +178,20 @@ def _process(session: Session, message: MailMessage, config: dict, now: datetime
     return IngestResult(message.id, "stored", verdict.label, case.id if case else None, new_case)
 
 
-def _same_message_again(session: Session, raw: bytes) -> int | None:
-    """A copy already stored under other transport headers: same Message-ID, same sender."""
+def message_identity(raw: bytes) -> tuple[str | None, str]:
+    """Message-ID and sender address as the headers give them, read cheaply (no body)."""
     try:
         headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
         message_id = normalise_message_id(str(headers.get("Message-ID") or ""))
         sender = parseaddr(str(headers.get("From") or ""))[1].lower()
     except Exception:  # unreadable headers: the full parse will say why
-        return None
+        return None, ""
+    return message_id, sender
+
+
+def _same_message_again(session: Session, raw: bytes) -> int | None:
+    """A copy already stored under other transport headers: same Message-ID, same sender."""
+    message_id, sender = message_identity(raw)
     if not message_id or not sender:
         return None
     return session.exec(select(MailMessage.id).where(
@@ -257,22 +210,22 @@ def ingest(
         existing = _same_message_again(session, raw)
     if existing is not None:
         return IngestResult(existing, "duplicate")
-    message = MailMessage(sha256=digest, raw=raw, source=source[:500], mailbox_key=mailbox_key,
-                          uidvalidity=uidvalidity, uid=uid, received_at=now)
+    message = new_row(MailMessage, sha256=digest, raw=raw, source=source[:500],
+                      mailbox_key=mailbox_key, uidvalidity=uidvalidity, uid=uid, received_at=now)
     try:
         session.add(message)
         session.flush()
         try:
-            result = _process(session, message, config, now)
+            result = read_message(session, message, config, now)
         except cases.CaseConflict:
             raise
         except Exception as exc:  # a bug must not lose the mail: keep it, quarantined, say why
             log.exception("message %s could not be processed", digest[:12])
             session.rollback()
-            message = MailMessage(sha256=digest, raw=raw, source=source[:500],
-                                  mailbox_key=mailbox_key, uidvalidity=uidvalidity, uid=uid,
-                                  received_at=now, classification="quarantined",
-                                  quarantine_reason=f"the desk failed while reading it ({exc})")
+            message = new_row(MailMessage, sha256=digest, raw=raw, source=source[:500],
+                              mailbox_key=mailbox_key, uidvalidity=uidvalidity, uid=uid,
+                              received_at=now, classification="quarantined",
+                              quarantine_reason=f"the desk failed while reading it ({exc})")
             session.add(message)
             session.flush()
             result = IngestResult(message.id, "quarantined", "quarantined")
@@ -289,12 +242,18 @@ def ingest(
 
 
 def retry_quarantined(session: Session, *, config: dict) -> list[IngestResult]:
-    """Read quarantined messages again (after a fix to the parser, say)."""
+    """Read quarantined messages again (after a fix to the parser, say).
+
+    Messages an import stored moments ago and is still reading are left to it.
+    """
     results = []
-    ids = session.exec(select(MailMessage.id).where(MailMessage.classification == "quarantined")).all()
+    busy = (func.coalesce(MailMessage.quarantine_reason, "") == UNREAD) & (
+        MailMessage.received_at > utcnow() - STILL_READING)
+    ids = session.exec(select(MailMessage.id).where(
+        MailMessage.classification == "quarantined", ~busy)).all()
     for message_id in ids:
         message = session.get(MailMessage, message_id)
-        result = _process(session, message, config, utcnow())
+        result = read_message(session, message, config, utcnow())
         audit.record(session, "mail.retry", actor="mailbox", object_type="mail",
                      object_id=message.id, after={"classification": message.classification})
         session.commit()

@@ -279,6 +279,9 @@ def test_authentication_results_count_only_from_our_server():
     forged = parse_message(message(headers, "hi"), authserv_id="forged.example")
     assert forged.auth.badge == "failed"
     assert parse_message(message(["From: a@a.example"], "hi")).auth.badge == "unknown"
+    # A header without the server's name (found by the property tests) is simply unverified.
+    empty = parse_message(message(["Authentication-Results: ;", "From: a@a.example"], "hi"))
+    assert empty.auth.badge == "unknown"
 
 
 def test_delivery_reports_keep_their_status_fields():

@@ -161,7 +161,8 @@ def auth_results(values: list[str], authserv_id: str | None = None) -> AuthResul
     chosen = []
     for value in values:
         value = unfold(value)
-        server = value.split(";", 1)[0].strip().split()[0] if value.strip() else ""
+        # The server id comes before the first ";" and may be missing ("Authentication-Results: ;").
+        server = next(iter(value.split(";", 1)[0].split()), "")
         if authserv_id is None or server.lower() == authserv_id.lower():
             chosen.append(value)
             if authserv_id is None:

@@ -55,6 +55,33 @@ _DEFECT_WORDS = {
 }
 
 
+class _Policy(policy.EmailPolicy):
+    """``policy.default``, remembering parsed MIME headers by their exact raw text.
+
+    The standard policy parses a header again each time it is read, and the parser and
+    part walker read Content-Type and friends a dozen times per message; their values repeat
+    from one message to the next. Parsed headers are immutable, so sharing them is safe.
+    """
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name") or name.lower() not in _REMEMBERED:
+            return super().header_fetch_parse(name, value)
+        key = (name, value)
+        header = _PARSED.get(key)
+        if header is None:
+            header = super().header_fetch_parse(name, value)
+            if len(_PARSED) >= _MAX_REMEMBERED:
+                _PARSED.clear()
+            _PARSED[key] = header
+        return header
+
+
+_REMEMBERED = {"content-type", "content-transfer-encoding", "content-disposition"}
+_MAX_REMEMBERED = 4096
+_PARSED: dict[tuple[str, str], object] = {}
+POLICY = _Policy()
+
+
 class MailParseError(ValueError):
     """A message that cannot be read at all; ``reason`` says why in plain language."""
 
@@ -136,12 +163,12 @@ def _load(raw: bytes, warnings: list[str]) -> email.message.Message:
     if containers > MAX_CONTAINERS:
         # The parser's cost grows with the square of the nesting; no real mail gets here.
         warnings.append(f"The message has over {MAX_CONTAINERS} nested parts; headers only.")
-        return BytesHeaderParser(policy=policy.default).parsebytes(raw)
+        return BytesHeaderParser(policy=POLICY).parsebytes(raw)
     try:
-        return email.message_from_bytes(elide_runs(raw), policy=policy.default)
+        return email.message_from_bytes(elide_runs(raw), policy=POLICY)
     except RecursionError:
         warnings.append("The message is nested too deeply to read its body; headers only.")
-        return BytesHeaderParser(policy=policy.default).parsebytes(elide_runs(raw))
+        return BytesHeaderParser(policy=POLICY).parsebytes(elide_runs(raw))
 
 
 def _date(message: email.message.Message, now: datetime, warnings: list[str]) -> datetime | None:

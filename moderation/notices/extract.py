@@ -34,7 +34,7 @@ class NoticeFields:
 
 def _letter(text: str, attachment_texts: list[str]) -> str:
     """The text holding the notice itself: the body, or an attached letter under a cover note."""
-    if notice_kind(text)[0] is not None or not attachment_texts:
+    if not attachment_texts or notice_kind(text)[0] is not None:
         return text
     for attached in attachment_texts:
         if notice_kind(attached)[0] is not None:

@@ -1,6 +1,7 @@
 """The sworn and explanatory statements a notice makes, each proved by the sentence saying it."""
 
 import re
+from bisect import bisect_right
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•]|\(\w{1,3}\)|[一二三四五六七八九十]+[、.])\s*")
 _LABEL = re.compile(r"^\s*[\w\u4e00-\u9fff][\w \u4e00-\u9fff()/-]{0,30}[:：]")
@@ -82,7 +83,7 @@ def sentences(text: str) -> list[str]:
     return found
 
 
-# One alternation per statement: a whole-text check first spares the per-sentence search.
+# One alternation per statement, searched in the whole text at once.
 _COMBINED = {
     key: re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
     for key, patterns in STATEMENT_PATTERNS.items()
@@ -90,15 +91,26 @@ _COMBINED = {
 
 
 def find_statements(text: str) -> dict[str, str]:
-    """Statement key -> the first sentence that makes it (keys of ``STATEMENT_PATTERNS``)."""
+    """Statement key -> the first sentence that makes it (keys of ``STATEMENT_PATTERNS``).
+
+    Keys come in the order their sentences do (ties in ``STATEMENT_PATTERNS`` order).
+    """
     split = sentences(text)
     joined = "\n".join(split)
-    wanted = {key: pattern for key, pattern in _COMBINED.items() if pattern.search(joined)}
-    found: dict[str, str] = {}
-    for sentence in split if wanted else []:
-        for key, pattern in wanted.items():
-            if key not in found and pattern.search(sentence):
-                found[key] = sentence[:500]
-        if len(found) == len(wanted):
-            break
-    return found
+    starts, offset = [], 0
+    for sentence in split:
+        starts.append(offset)
+        offset += len(sentence) + 1
+    found: list[tuple[int, int, str, str]] = []
+    for rank, (key, pattern) in enumerate(_COMBINED.items()):
+        first = pattern.search(joined)
+        if first is None:
+            continue
+        # No sentence before the one where the first match in the whole text starts can
+        # hold a match of its own (the patterns have no anchors or lookarounds), so the
+        # sentence-by-sentence check starts there.
+        for index in range(bisect_right(starts, first.start()) - 1, len(split)):
+            if pattern.search(split[index]):
+                found.append((index, rank, key, split[index][:500]))
+                break
+    return {key: sentence for _index, _rank, key, sentence in sorted(found)}

@@ -1,14 +1,22 @@
 """Benchmark: ingest generated takedown notices from a Maildir into SQLite and PostgreSQL.
 
-Usage: python tests/benchmarks/mail.py [--count 10000] [--articles 200]
-                                       [--database-url postgresql+psycopg://...] [--profile]
+Usage: python tests/benchmarks/mail.py [--count 10000] [--articles 200] [--batch-size 100]
+                                       [--baseline-count 300] [--profile]
+                                       [--database-url postgresql+psycopg://...]
 Generates ``--count`` distinct messages (English DMCA, Chinese 侵权通知, EU DSA, incomplete
 notices, 5% inquiries, 5% automatic replies) from distinct senders about ``--articles`` of our
 articles, then times ``mailroom.receive`` over the Maildir: parsing, classification, notice
-extraction, verification against the claimed originals and case creation, one commit per
-message. SQLite runs in a temporary instance; PostgreSQL (when --database-url is given) in a
-throw-away schema, dropped afterwards. Checks the stored result, prints a table and one JSON
-line. Target: at least 200 messages/s.
+extraction, verification against the claimed originals, case creation and acknowledgement.
+
+Two modes per backend, each in a fresh database seeded alike: "batched" (``--batch-size``
+messages stored, read and committed together) takes all messages; the baseline "per-message"
+(``ingest`` alone, one commit per message, as before batching) takes the first
+``--baseline-count`` of them. The first ``--baseline-count`` messages must come out the same
+both ways (messages, notices, cases, targets, replies and audit events, timestamps aside).
+SQLite runs in a temporary instance; PostgreSQL (when --database-url is given) in throw-away
+schemas, dropped afterwards. Checks the stored result, prints a table and one JSON line.
+Target: at least 200 messages/s. Wall times on a shared machine vary; ``cpu_s`` (this
+process) and ``sql/msg`` (statements sent) vary less.
 """
 
 import argparse
@@ -17,6 +25,7 @@ import hashlib
 import json
 import pstats
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -27,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from itertools import zip_longest
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -302,11 +312,13 @@ def _database(url: str | None, tmp: Path) -> tuple[str, str | None]:
     return url, schema
 
 
-def _checks(session, count: int, kinds: Counter, receipt) -> tuple[dict, list[str]]:
+def _checks(session, count: int, kinds: Counter, receipt, seeded: dict) -> tuple[dict, list[str]]:
     """What was stored, and every way it differs from what was sent."""
     from sqlmodel import func, select
 
-    from moderation.models import Case, MailMessage, Notice
+    from moderation import audit
+    from moderation.ingest import UNREAD
+    from moderation.models import Case, MailMessage, Notice, Reply
 
     notices = count - kinds["inquiry"] - kinds["auto_reply"]
     expected = {"notice": notices, "inquiry": kinds["inquiry"], "auto_reply": kinds["auto_reply"]}
@@ -316,11 +328,21 @@ def _checks(session, count: int, kinds: Counter, receipt) -> tuple[dict, list[st
         .having(func.count() > 1).subquery())).one()
     labels = Counter(dict(session.exec(select(MailMessage.classification, func.count())
                                        .group_by(MailMessage.classification)).all()))
-    cases = Counter(dict(session.exec(select(Case.kind, func.count()).group_by(Case.kind)).all()))
+    new = Case.id > seeded["case"]  # cases the seed data brought are not ours to count
+    cases = Counter(dict(session.exec(select(Case.kind, func.count()).where(new)
+                                      .group_by(Case.kind)).all()))
+    undated = session.exec(select(func.count()).select_from(Case).where(
+        new, Case.due_at.is_(None))).one()
+    acks = session.exec(select(func.count()).select_from(Reply).where(
+        Reply.template == "acknowledgement", Reply.status == "queued")).one()
+    unread = session.exec(select(func.count()).select_from(MailMessage).where(
+        MailMessage.quarantine_reason == UNREAD)).one()
     verdicts = Counter(item.get("verdict") for (items,) in
                        session.execute(select(Notice.verification)) for item in items)
+    chain = audit.verify(session)
     found = {"mail_messages": stored, "duplicate_sha256": repeated, "classified": dict(labels),
-             "cases": dict(cases), "verdicts": dict(verdicts)}
+             "cases": dict(cases), "verdicts": dict(verdicts), "acknowledgements": acks,
+             "audit_events": chain.checked}
     problems = []
     if stored != count:
         problems.append(f"{stored} messages stored, {count} sent")
@@ -336,88 +358,192 @@ def _checks(session, count: int, kinds: Counter, receipt) -> tuple[dict, list[st
         problems.append(f"outcomes {dict(receipt.outcomes)}")
     if verdicts["supported"] == 0:
         problems.append("no notice was verified as supported")
+    if undated:
+        problems.append(f"{undated} new cases without a due date")
+    if acks != notices:  # every sender is a person writing for the first time
+        problems.append(f"{acks} acknowledgements queued, expected {notices}")
+    if unread:
+        problems.append(f"{unread} messages stored but never read")
+    if not chain.ok:
+        problems.append(f"audit chain broken at row {chain.first_bad_id}: {chain.problem}")
     return found, problems
 
 
+_DIGITS = re.compile(r"\d")
+_STAMPS = re.compile(r"\d{4}-\d\d-\d\d[T ][\d:.+]+")
+
+
+def _fingerprint(session, count: int, seeded: dict) -> list:
+    """The first ``count`` messages and all they led to, timestamps (and dates in texts) aside.
+
+    Ids are compared as they are: both databases are seeded alike and read in the same order.
+    """
+    from sqlmodel import select
+
+    from moderation.models import AuditEvent, Case, CaseTarget, MailMessage, Notice, Reply
+
+    def plain(row, drop=()) -> dict:
+        return {k: v for k, v in row.model_dump().items()
+                if k not in drop and not isinstance(v, datetime)}
+
+    out = []
+    messages = session.exec(select(MailMessage).order_by(MailMessage.id).limit(count)).all()
+    for message in messages:
+        case = session.get(Case, message.case_id) if message.case_id else None
+        notice = session.exec(select(Notice).where(Notice.message_id == message.id)).first()
+        item = {"message": plain(message, ("raw", "source", "mailbox_key")),
+                "notice": plain(notice) if notice else None}
+        if case is not None and case.id > seeded["case"]:
+            item["case"] = plain(case) | {"sla": case.due_at - message.received_at
+                                          if case.due_at else None}
+            item["targets"] = [plain(t) for t in session.exec(
+                select(CaseTarget).where(CaseTarget.case_id == case.id).order_by(CaseTarget.id))]
+            item["replies"] = [plain(r, ("message_id",)) | {"body": _DIGITS.sub("#", r.body)}
+                               for r in session.exec(select(Reply).where(
+                                   Reply.case_id == case.id).order_by(Reply.id))]
+        out.append(item)
+    events = session.exec(select(AuditEvent).where(AuditEvent.seq > seeded["seq"])
+                          .order_by(AuditEvent.seq)).all()
+    out.append([(e.action, e.object_type, e.object_id,
+                 _STAMPS.sub("<time>", json.dumps(e.after, sort_keys=True, default=str)))
+                for e in events])
+    return out
+
+
+def _differences(batched: list, alone: list) -> list[str]:
+    """Where the per-message baseline and the batched run disagree (first few)."""
+    problems = []
+    for number, (a, b) in enumerate(zip(batched[:-1], alone[:-1], strict=True)):
+        for part in sorted(set(a) | set(b)):
+            if a.get(part) != b.get(part):
+                problems.append(f"message {number + 1}: {part} differs: "
+                                f"{str(a.get(part))[:300]} != {str(b.get(part))[:300]}")
+    events = batched[-1][:len(alone[-1])]
+    for number, (a, b) in enumerate(zip_longest(events, alone[-1])):
+        if a != b:
+            problems.append(f"audit event {number + 1} differs: {a} != {b}")
+            break
+    return problems[:5]
+
+
 def run(backend: str, url: str | None, messages: list[bytes], kinds: Counter, pages: list[dict],
-        tmp: Path, profile: bool) -> dict:
+        tmp: Path, *, profile: bool, batch_size: int, compare: int) -> tuple[dict, list]:
     """Seed a fresh database, take the Maildir in, time it, check what was stored."""
     import sqlalchemy as sa
+    from sqlmodel import func, select
 
     from moderation import create_app, mailroom
     from moderation.db import get_engine, get_session
     from moderation.mailbox import MaildirSource
+    from moderation.models import AuditEvent, Case
 
+    label = f"{backend}-{batch_size}"
     url, schema = _database(url, tmp)
-    instance = tmp / f"instance-{backend}"
-    app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url,
+    app = create_app({"INSTANCE_PATH": str(tmp / f"instance-{label}"), "DATABASE_URL": url,
                       "MAIL_FROM": "desk@uscntv.com"})
-    box = tmp / f"Maildir-{backend}"
+    box = tmp / f"Maildir-{label}"
     _write_maildir(box, messages)
-    durations: list[float] = []
-    real_ingest = mailroom.ingest
+    units: list[float] = []  # seconds per commit unit: a batch, or a message alone
+    real = {"ingest": mailroom.ingest, "ingest_batch": mailroom.ingest_batch}
 
-    def timed_ingest(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return real_ingest(*args, **kwargs)
-        finally:
-            durations.append(time.perf_counter() - started)
+    def timed(name):
+        def call(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return real[name](*args, **kwargs)
+            finally:
+                units.append(time.perf_counter() - started)
+        return call
+
+    statements = [0]
+    from moderation import mailbatch
+
+    alone: list[int] = []  # messages the batch reader handed to the careful path
+    read_alone = mailbatch.read_alone
+
+    def counted_alone(*args, **kwargs):
+        alone.append(args[1])
+        return read_alone(*args, **kwargs)
+
+
+    def count_statement(*_args) -> None:
+        statements[0] += 1
 
     profiler = cProfile.Profile() if profile else None
     try:
         _seed(app, pages)
         with app.app_context(), MaildirSource(box) as source:
             session = get_session()
-            mailroom.ingest = timed_ingest
+            seeded = {"case": session.exec(select(func.max(Case.id))).one() or 0,
+                      "seq": session.exec(select(func.max(AuditEvent.seq))).one() or 0}
+            session.commit()
+            for name in real:
+                setattr(mailroom, name, timed(name))
+            mailbatch.read_alone = counted_alone
+            sa.event.listen(get_engine(), "before_cursor_execute", count_statement)
             if profiler:
                 profiler.enable()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             receipt = mailroom.receive(session, source, config=app.config,
-                                       source_name=f"maildir:{box}")
-            seconds = time.perf_counter() - started
+                                       source_name=f"maildir:{box}", batch_size=batch_size)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             if profiler:
                 profiler.disable()
-            mailroom.ingest = real_ingest
-            found, problems = _checks(session, len(messages), kinds, receipt)
+            sa.event.remove(get_engine(), "before_cursor_execute", count_statement)
+            found, problems = _checks(session, len(messages), kinds, receipt, seeded)
+            fingerprint = _fingerprint(session, compare, seeded)
+            if batch_size > 1 and alone:  # this mail needs no database while it is read
+                problems.append(f"{len(alone)} messages read one by one (batch write failed?)")
             left = sum(1 for _ in (box / "new").iterdir())
             if left:
                 problems.append(f"{left} messages left in new/")
             session.close()
             get_engine().dispose()
     finally:
-        mailroom.ingest = real_ingest
+        for name, function in real.items():
+            setattr(mailroom, name, function)
+        mailbatch.read_alone = read_alone
         if schema:
             with sa.create_engine(url.split("?")[0]).begin() as connection:
                 connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
     if profiler:
-        print(f"--- profile ({backend}): top functions by cumulative, then own time")
+        print(f"--- profile ({label}): top functions by cumulative, then own time")
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(30)
         stats.sort_stats("tottime").print_stats(25)
-    ordered = sorted(durations)
-    return {"messages": len(messages), "seconds": round(seconds, 2),
+    ordered = sorted(units)
+    return {"mode": "batched" if batch_size > 1 else "per-message", "batch_size": batch_size,
+            "messages": len(messages), "seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
             "messages_per_s": round(len(messages) / seconds, 1),
+            "sql_per_message": round(statements[0] / len(messages), 2),
             "cases_opened": receipt.cases_opened,
-            "p50_ms": round(statistics.median(ordered) * 1000, 2),
-            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 2),
-            "max_ms": round(ordered[-1] * 1000, 1),
+            "unit_p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "unit_p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
+            "unit_max_ms": round(ordered[-1] * 1000, 1),
             "meets_target": len(messages) / seconds >= TARGET_PER_SECOND,
-            "checks": found, "problems": problems}
+            "checks": found, "problems": problems}, fingerprint
 
 
 def main() -> None:
+    from moderation.mailbatch import BATCH_SIZE
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10000, help="messages to generate")
     parser.add_argument("--articles", type=int, default=200,
                         help="our articles in the database, the demo article included")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE,
+                        help="messages stored, read and committed together")
+    parser.add_argument("--baseline-count", type=int, default=300,
+                        help="messages for the per-message baseline (0: none)")
     parser.add_argument("--database-url", default=None,
-                        help="also ingest into this PostgreSQL database (a throw-away schema)")
+                        help="also ingest into this PostgreSQL database (throw-away schemas)")
     parser.add_argument("--profile", action="store_true",
                         help="print where receive() spends its time (cProfile)")
     args = parser.parse_args()
-    if args.articles < 1 + 2 * len(PUBLISHERS) or args.count < 1:
-        raise SystemExit(f"--articles must be at least {1 + 2 * len(PUBLISHERS)}, --count >= 1")
+    if args.articles < 1 + 2 * len(PUBLISHERS) or args.count < 1 or args.batch_size < 2:
+        raise SystemExit(f"--articles must be at least {1 + 2 * len(PUBLISHERS)}, --count >= 1, "
+                         "--batch-size >= 2")
+    baseline = min(args.baseline_count, args.count)
     # Article texts come from a seeded generator, so every backend gets the same pages.
     pages = _pages(args.articles)
     started = time.perf_counter()
@@ -425,31 +551,55 @@ def main() -> None:
     generated = time.perf_counter() - started
     if len({hashlib.sha256(m).digest() for m in messages}) != len(messages):
         raise SystemExit("generated messages are not all distinct")
-    results = {}
+    results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         backends = [("sqlite", None)] + ([("postgresql", args.database_url)]
                                          if args.database_url else [])
         for backend, url in backends:
-            results[backend] = run(backend, url, messages, kinds, pages, Path(tmp),
-                                   args.profile)
+            row, batched = run(backend, url, messages, kinds, pages, Path(tmp),
+                               profile=args.profile, batch_size=args.batch_size,
+                               compare=baseline)
+            results[backend] = [row]
+            if baseline:
+                first, first_kinds = messages[:baseline], generate(baseline, pages)[1]
+                alone, fingerprint = run(backend, url, first, first_kinds, pages, Path(tmp),
+                                         profile=args.profile, batch_size=1, compare=baseline)
+                differences = _differences(batched, fingerprint)
+                row["same_as_per_message"] = not differences
+                row["problems"] += differences
+                results[backend].append(alone)
     print(f"generated {len(messages)} messages in {generated:.1f} s: "
           + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f"; {args.articles} articles")
-    print(f"{'backend':<11} {'messages':>8} {'seconds':>8} {'msg/s':>7} {'cases':>6} "
-          f"{'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}  target {TARGET_PER_SECOND}/s")
-    for backend, row in results.items():
-        print(f"{backend:<11} {row['messages']:>8} {row['seconds']:>8} {row['messages_per_s']:>7} "
-              f"{row['cases_opened']:>6} {row['p50_ms']:>7} {row['p95_ms']:>7} {row['max_ms']:>7}  "
-              f"{'met' if row['meets_target'] else 'MISSED'}")
-    for backend, row in results.items():
-        checks = row["checks"]
-        print(f"{backend}: {checks['mail_messages']} MailMessage rows, "
-              f"{checks['duplicate_sha256']} duplicate sha256, classified {checks['classified']}, "
-              f"cases {checks['cases']}, verdicts {checks['verdicts']}: "
-              + ("checks OK" if not row["problems"] else "PROBLEMS: " + "; ".join(row["problems"])))
+    print(f"{'backend':<11} {'mode':<12} {'messages':>8} {'seconds':>8} {'cpu_s':>7} {'msg/s':>7} "
+          f"{'sql/msg':>7} {'cases':>6} {'unit p50':>9} {'p95 ms':>7} {'max ms':>7}  "
+          f"target {TARGET_PER_SECOND}/s")
+    for backend, rows in results.items():
+        for row in rows:
+            print(f"{backend:<11} {row['mode'] + ' ' + str(row['batch_size']):<12} "
+                  f"{row['messages']:>8} {row['seconds']:>8} {row['cpu_s']:>7} "
+                  f"{row['messages_per_s']:>7} {row['sql_per_message']:>7} "
+                  f"{row['cases_opened']:>6} {row['unit_p50_ms']:>9} {row['unit_p95_ms']:>7} "
+                  f"{row['unit_max_ms']:>7}  {'met' if row['meets_target'] else 'MISSED'}")
+        if len(rows) == 2:
+            speedup = rows[0]["messages_per_s"] / rows[1]["messages_per_s"]
+            print(f"{backend}: batched is {speedup:.1f}x the per-message rate; first {baseline} "
+                  "messages "
+                  + ("identical both ways" if rows[0].get("same_as_per_message") else "DIFFER"))
+    for backend, rows in results.items():
+        for row in rows:
+            checks = row["checks"]
+            print(f"{backend} {row['mode']}: {checks['mail_messages']} MailMessage rows, "
+                  f"{checks['duplicate_sha256']} duplicate sha256, classified "
+                  f"{checks['classified']}, cases {checks['cases']}, "
+                  f"verdicts {checks['verdicts']}, "
+                  f"{checks['acknowledgements']} acknowledgements, "
+                  f"{checks['audit_events']} audit events chained: "
+                  + ("checks OK" if not row["problems"]
+                     else "PROBLEMS: " + "; ".join(row["problems"])))
     print(json.dumps({"benchmark": "mail", "count": len(messages), "articles": args.articles,
-                      "kinds": dict(kinds), "target_per_s": TARGET_PER_SECOND, **results},
-                     ensure_ascii=False))
-    if any(row["problems"] for row in results.values()):
+                      "kinds": dict(kinds), "target_per_s": TARGET_PER_SECOND,
+                      "baseline_count": baseline, **results}, ensure_ascii=False))
+    if any(row["problems"] for rows in results.values() for row in rows):
         sys.exit(1)
 
 
