@@ -1,5 +1,8 @@
 """Replies and statements of reasons prepared for a case, for the reviewer to edit and send."""
 
+import re
+from collections.abc import Callable, Iterator, Mapping
+
 from sqlmodel import Session, select
 
 from . import replies
@@ -14,7 +17,8 @@ from .reasons import (
     Target,
 )
 
-__all__ = ["REJECT_REASONS", "facts_for", "for_case", "reason_choices"]
+__all__ = ["REJECT_REASONS", "Lazy", "facts_for", "for_case", "reason_choices"]
+_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 def facts_for(file: CaseFile, *, site_name: str) -> ReplyFacts:
@@ -52,8 +56,7 @@ def _notice_language(file: CaseFile) -> str:
 def language_of(text: str) -> str:
     """"zh" when a good share of the text is Chinese characters, else "en"."""
     sample = text[:4000]
-    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    return "zh" if han > len(sample) * 0.2 else "en"
+    return "zh" if len(_HAN.findall(sample)) > len(sample) * 0.2 else "en"
 
 
 def quick_facts(session: Session, case: Case, *, site_name: str) -> ReplyFacts:
@@ -115,6 +118,28 @@ def for_case(file: CaseFile, *, site_name: str, overrides: dict | None = None) -
     return {"statement": statement, "decision": draft(replies.DECISION, decided),
             "need_info": draft(replies.NEED_INFO, facts), "rejected": rejected,
             "language": language}
+
+
+class Lazy(Mapping):
+    """The drafts of for_case, made when a template first reads one: a closed case, or one
+    whose page shows no reply form, costs nothing to draft."""
+
+    def __init__(self, make: Callable[[], dict]) -> None:
+        self._make, self._made = make, None
+
+    def _drafts(self) -> dict:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def __getitem__(self, key: str):
+        return self._drafts()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._drafts())
+
+    def __len__(self) -> int:
+        return len(self._drafts())
 
 
 def reason_choices(language: str = "en") -> dict[str, dict[str, str]]:

@@ -241,16 +241,22 @@ def ingest(
     return result
 
 
-def retry_quarantined(session: Session, *, config: dict) -> list[IngestResult]:
+def retry_quarantined(session: Session, *, config: dict,
+                      interrupted_only: bool = False) -> list[IngestResult]:
     """Read quarantined messages again (after a fix to the parser, say).
 
-    Messages an import stored moments ago and is still reading are left to it.
+    Messages an import stored moments ago and is still reading are left to it. With
+    ``interrupted_only`` just the messages an import stored but never read (it was killed)
+    are read: `mail fetch --watch` does that on each pass, so nothing waits for a person.
+    A message that then fails to read gets its own reason and is not tried again.
     """
     results = []
-    busy = (func.coalesce(MailMessage.quarantine_reason, "") == UNREAD) & (
-        MailMessage.received_at > utcnow() - STILL_READING)
-    ids = session.exec(select(MailMessage.id).where(
-        MailMessage.classification == "quarantined", ~busy)).all()
+    unread = func.coalesce(MailMessage.quarantine_reason, "") == UNREAD
+    busy = unread & (MailMessage.received_at > utcnow() - STILL_READING)
+    wanted = [MailMessage.classification == "quarantined", ~busy]
+    if interrupted_only:
+        wanted.append(unread)
+    ids = session.exec(select(MailMessage.id).where(*wanted)).all()
     for message_id in ids:
         message = session.get(MailMessage, message_id)
         result = read_message(session, message, config, utcnow())

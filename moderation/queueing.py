@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, func, select
 
-from .models import Case, CaseTarget, User
+from . import casesearch
+from .models import Case, User
 from .models.cases import OPEN_WHERE
 
 SORTS = ("due", "received", "newest")
@@ -34,7 +35,7 @@ class QueueFilter:
     extra: dict = field(default_factory=dict)
 
 
-def _filtered(query, spec: QueueFilter, now: datetime):
+def _filtered(session: Session, query, spec: QueueFilter, now: datetime):
     if spec.status == "open":
         query = query.where(sa.text(OPEN_WHERE.replace("status", '"case".status')))
     elif spec.status and spec.status != "all":
@@ -58,13 +59,10 @@ def _filtered(query, spec: QueueFilter, now: datetime):
     if spec.overdue:
         query = query.where(Case.due_at < now, Case.paused_at.is_(None))
     if spec.claimant:
-        like = f"%{spec.claimant}%"
-        query = query.where(or_(Case.claimant_name.ilike(like), Case.claimant_email.ilike(like)))
+        query = query.where(casesearch.condition(session, spec.claimant,
+                                                 casesearch.CLAIMANT_FIELDS))
     if spec.q:
-        like = f"%{spec.q}%"
-        by_url = select(CaseTarget.case_id).where(CaseTarget.url.ilike(like))
-        query = query.where(or_(Case.subject.ilike(like), Case.claimant_name.ilike(like),
-                                Case.claimant_email.ilike(like), Case.id.in_(by_url)))
+        query = query.where(casesearch.condition(session, spec.q))
     return query
 
 
@@ -117,7 +115,8 @@ def cursor_of(case: Case, sort: str) -> str:
 
 def page(session: Session, spec: QueueFilter, now: datetime, size: int = PAGE_SIZE):
     """One page of (case, assignee) rows and the cursor of the next page (None at the end)."""
-    query = _filtered(select(Case, User).outerjoin(User, User.id == Case.assignee_id), spec, now)
+    query = _filtered(session, select(Case, User).outerjoin(User, User.id == Case.assignee_id),
+                      spec, now)
     if spec.sort == "due":
         rows = _by_deadline(session, query, spec, size + 1)
     else:

@@ -126,6 +126,11 @@ def mail_fetch(watch, interval):
                 else ""
             )
             click.echo(_("mailbox: %(summary)s", summary=receipt.summary()) + note)
+            interrupted = retry_quarantined(session, config=current_app.config,
+                                            interrupted_only=True)
+            if interrupted:
+                click.echo(_("mailbox: %(n)s message(s) an interrupted pass had stored were "
+                             "read now", n=len(interrupted)))
             _putbacks(session)
             _send_replies(session)
             _deliver_webhooks(session)

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import moderation.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from moderation.casesearch import include_name
 from moderation.models.base import UTCDateTime
 
 config = context.config
@@ -30,6 +31,7 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             render_item=render_item,
+            include_name=include_name,  # the search indexes of 0007 are not in the models
         )
         with context.begin_transaction():
             context.run_migrations()

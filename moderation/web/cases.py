@@ -33,8 +33,9 @@ def detail(case_id: int):
     reviewers = session.exec(select(User).where(User.active.is_(True)).order_by(User.email)).all()
     return render_template(
         "cases/detail.html", file=file, case=case, form=EmptyForm(), reviewers=reviewers,
-        drafts=drafts.for_case(file, site_name=str(current_app.config["SITE_NAME"]),
-                               overrides=current_app.config.get("REPLY_TEMPLATES")),
+        drafts=drafts.Lazy(lambda: drafts.for_case(  # only the open cases' forms use them
+            file, site_name=str(current_app.config["SITE_NAME"]),
+            overrides=current_app.config.get("REPLY_TEMPLATES"))),
         reasons=drafts.reason_choices(str(get_locale())), undo_grace=decisions.UNDO_GRACE, now=utcnow(),
         **_licence_context(session, case),
     )
