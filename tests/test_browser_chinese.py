@@ -27,7 +27,7 @@ def test_queue_and_case_page_in_chinese(app, live_server, page):
     page.wait_for_url(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     nav = page.locator("nav.mainnav a").all_inner_texts()
-    assert nav == ["队列", "文章", "原文", "报告"]
+    assert nav == ["队列", "文章", "原文", "授权登记", "报告"]
     assert "剩余" in page.locator("table.queue").inner_text()
     screenshot(page, "chinese-queue")
     first = page.locator("table.queue tbody tr").first.get_attribute("data-case")

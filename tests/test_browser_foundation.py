@@ -31,7 +31,7 @@ def test_sign_in_and_open_the_demo_article(app, live_server, page):
     page.click("main button[type=submit]")
     page.wait_for_url(live_server.url + "/articles/")
     nav = page.locator("nav.mainnav a").all_inner_texts()
-    assert nav == ["Queue", "Articles", "Originals", "Reports", "Admin"]
+    assert nav == ["Queue", "Articles", "Originals", "Licences", "Reports", "Admin"]
     page.click(f"text={article.title}")
     page.wait_for_url(f"{live_server.url}/articles/{article.id}")
     assert page.locator("h1").inner_text() == "拜登、普京在乌克兰紧张局势加剧之际举行电话会议"

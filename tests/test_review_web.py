@@ -35,6 +35,7 @@ def test_the_queue_tells_review_items_from_takedowns(client, auth, app):
     auth.login()
     only_review = client.get("/?kind=review").get_data(as_text=True)
     assert f"/cases/{item.id}" in only_review
+    assert "Copy without credit" in only_review  # each item says why it was raised
     assert f"/cases/{item.id}" not in client.get("/?kind=takedown").get_data(as_text=True)
 
 

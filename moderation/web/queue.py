@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from .. import queueing
 from ..db import get_session
-from ..labels import CASE_KIND, JURISDICTION, STATUS
+from ..labels import CASE_KIND, JURISDICTION, REVIEW_REASON, STATUS
 from ..models import CASE_KINDS, CASE_STATUSES, Case, User, utcnow
 from .forms import EmptyForm
 from .pageformat import PageFormat
@@ -57,6 +57,7 @@ class Row:
     claimant: str
     subject: str
     kind: str  # empty for takedown requests, the usual kind
+    reasons: list[str]  # review items: why matching raised them
     target_count: int
     supported: str  # empty when the case names no page
     supported_class: str
@@ -83,6 +84,7 @@ def _rows(rows: list[tuple[Case, User | None]], now: datetime) -> list[Row]:
             received=fmt.local_time(case.created_at, "MM-dd HH:mm"),
             claimant=case.claimant_name or case.claimant_email or "—", subject=case.subject,
             kind=fmt.label(CASE_KIND, case.kind) if case.kind != "takedown" else "",
+            reasons=sorted({fmt.label(REVIEW_REASON, r.get("code")) for r in case.reasons or []}),
             target_count=case.target_count,
             supported=fmt.gettext("%(n)s/%(total)s supported", n=supported,
                                   total=case.target_count) if case.target_count else "",
