@@ -357,7 +357,7 @@ def main() -> None:
         smtp = Smtp()
         smtp.start()
         with dovecot(messages) as imap_port, \
-                bench_queue.gunicorn(url, instance, args.workers, logs) as base:
+                bench_queue.gunicorn(url, instance, args.workers, logs) as (base, _master):
             env = fetcher_env(url, instance, imap_port, smtp.port)
             fetchers = [start_fetcher(env, logs / f"fetcher-{n + 1}.log")
                         for n in range(args.fetchers)]
