@@ -130,26 +130,41 @@ class SendReport:
     waiting: int = 0
 
 
+def _claim_next(session: Session, now: datetime, after_id: int) -> Reply | None:
+    """The next due reply, locked; FOR UPDATE SKIP LOCKED keeps two senders off one reply."""
+    return session.exec(
+        select(Reply).where(Reply.status == "queued", Reply.next_attempt_at <= now,
+                            Reply.id > after_id)
+        .order_by(Reply.id).limit(1).with_for_update(skip_locked=True)
+    ).first()
+
+
 def send_pending(
     session: Session, settings: SMTPSettings, *, now: datetime | None = None, limit: int = 100
 ) -> SendReport:
-    """Send queued replies that are due; failures are kept with their reason and retried later."""
+    """Send queued replies that are due; failures are kept with their reason and retried later.
+
+    Each reply is claimed, sent and marked in its own transaction, so a sender killed (or a
+    database lost) between two replies resends at most the one it was sending.
+    """
     now = now or utcnow()
     report = SendReport()
-    due = session.exec(
-        select(Reply).where(Reply.status == "queued", Reply.next_attempt_at <= now)
-        .order_by(Reply.id).limit(limit).with_for_update(skip_locked=True)
-    ).all()
-    if not due:
-        return report
-    client, connect_error = None, None
-    try:
-        client = _connect(settings)
-        if settings.user:
-            client.login(settings.user, settings.password)
-    except (OSError, smtplib.SMTPException) as exc:
-        connect_error = f"cannot reach the mail server {settings.host}:{settings.port}: {exc}"
-    for reply in due:
+    client, connect_error, connected, last_id = None, None, False, 0
+    for _ in range(limit):
+        reply = _claim_next(session, now, last_id)
+        if reply is None:
+            break
+        last_id = reply.id
+        if not connected:
+            connected = True
+            try:
+                client = _connect(settings)
+                if settings.user:
+                    client.login(settings.user, settings.password)
+            except (OSError, smtplib.SMTPException) as exc:
+                client = None
+                connect_error = (f"cannot reach the mail server {settings.host}:"
+                                 f"{settings.port}: {exc}")
         reply.attempts += 1
         error = connect_error
         if client is not None and error is None:
@@ -174,7 +189,7 @@ def send_pending(
                 reply.next_attempt_at = now + backoff(reply.attempts)
                 report.waiting += 1
         session.add(reply)
-    session.commit()
+        session.commit()
     if client is not None:
         try:
             client.quit()
