@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -39,6 +38,7 @@ import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from tests.benchmarks.matching import read, synthetic, wrap  # noqa: E402
+from tests.benchmarks.queue import database  # noqa: E402  (the same fresh database)
 
 TARGET_P95_MS = 200
 PUBLISHERS = 40
@@ -49,32 +49,6 @@ SEED_PAGE = REPO / "moderation" / "demo" / "seed_page.txt"
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else float("nan")
-
-
-@contextlib.contextmanager
-def database(base_url: str | None, folder: Path):
-    """A fresh, migrated database URL: a SQLite file, or a PostgreSQL schema dropped after."""
-    from moderation.db import make_engine, upgrade
-
-    schema = None
-    if base_url is None:
-        url = f"sqlite:///{folder / 'moderation.db'}"
-    else:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        with sa.create_engine(base_url).begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = f"{base_url}?options=-csearch_path%3D{schema}"
-    try:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-    finally:
-        if schema:
-            admin = sa.create_engine(base_url)
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.dispose()
 
 
 def load(app, texts: list[str]) -> dict:
