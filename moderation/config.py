@@ -39,6 +39,8 @@ DEFAULTS: dict[str, object] = {
     # A signed-in session also ends after this long without a request.
     "SESSION_IDLE_MINUTES": 120,
     "SESSION_COOKIE_SECURE": False,
+    # Settings saved on the admin pages reach the other web workers within this many seconds.
+    "SETTINGS_MAX_AGE_SECONDS": 2,
     "LOG_JSON": False,
     # Behind one reverse proxy: trust its X-Forwarded-For and X-Forwarded-Proto.
     "PROXY_FIX": False,

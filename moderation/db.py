@@ -68,7 +68,12 @@ def close_session(_exc: BaseException | None = None) -> None:
     """Roll back anything uncommitted and close the session at teardown."""
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
+        try:
+            session.close()
+        except sa.exc.SQLAlchemyError:
+            # The connection died under us (a database restart): the response is already
+            # made, so drop the connection instead of failing it; the pool opens a new one.
+            session.invalidate()
 
 
 @contextmanager

@@ -130,13 +130,52 @@ class SendReport:
     waiting: int = 0
 
 
+# A claimed reply is held this long: a sender that dies while sending it leaves it to the
+# next sender after that, not at once (it may have gone out).
+SEND_LEASE = timedelta(minutes=10)
+# Replies this process handed to the SMTP server but could not mark as sent (the database
+# went away at that moment), per database: marked on the next pass instead of sent again.
+_unrecorded: dict[str, dict[int, datetime]] = {}
+
+
 def _claim_next(session: Session, now: datetime, after_id: int) -> Reply | None:
-    """The next due reply, locked; FOR UPDATE SKIP LOCKED keeps two senders off one reply."""
-    return session.exec(
+    """The next due reply, leased to this sender and committed before anything is sent.
+
+    FOR UPDATE SKIP LOCKED keeps two senders off one reply while it is claimed; the lease
+    (``next_attempt_at`` moved on) keeps the others off it while it is being sent.
+    """
+    reply = session.exec(
         select(Reply).where(Reply.status == "queued", Reply.next_attempt_at <= now,
                             Reply.id > after_id)
         .order_by(Reply.id).limit(1).with_for_update(skip_locked=True)
     ).first()
+    if reply is not None:
+        reply.attempts += 1
+        reply.next_attempt_at = now + SEND_LEASE
+        session.add(reply)
+        session.commit()
+    return reply
+
+
+def _mark_sent(session: Session, reply_id: int, when: datetime) -> bool:
+    """Record a delivered reply (unless someone already did); the caller commits."""
+    reply = session.get(Reply, reply_id)
+    if reply is None or reply.status != "queued":
+        return False
+    reply.status, reply.sent_at, reply.last_error = "sent", when, None
+    session.add(reply)
+    audit.record(session, "reply.sent", actor="outbox", object_type="reply",
+                 object_id=reply.id, after={"case_id": reply.case_id})
+    return True
+
+
+def _record_unrecorded(session: Session, key: str, report: "SendReport") -> None:
+    """Mark replies an earlier pass delivered while the database was away."""
+    pending = _unrecorded.get(key, {})
+    for reply_id, when in sorted(pending.items()):
+        report.sent += _mark_sent(session, reply_id, when)
+        session.commit()
+        del pending[reply_id]
 
 
 def send_pending(
@@ -144,41 +183,46 @@ def send_pending(
 ) -> SendReport:
     """Send queued replies that are due; failures are kept with their reason and retried later.
 
-    Each reply is claimed, sent and marked in its own transaction, so a sender killed (or a
-    database lost) between two replies resends at most the one it was sending.
+    Each reply is claimed (committed), sent, then marked in a transaction of its own. A sender
+    killed between sending and marking leaves one reply that goes out again after the lease;
+    a database lost at that moment is remembered by this process, and the reply is marked on
+    the next pass rather than sent twice. Database errors propagate (the caller waits and
+    calls again).
     """
     now = now or utcnow()
     report = SendReport()
+    key = str(session.get_bind().url)
+    _record_unrecorded(session, key, report)
     client, connect_error, connected, last_id = None, None, False, 0
-    for _ in range(limit):
-        reply = _claim_next(session, now, last_id)
-        if reply is None:
-            break
-        last_id = reply.id
-        if not connected:
-            connected = True
-            try:
-                client = _connect(settings)
-                if settings.user:
-                    client.login(settings.user, settings.password)
-            except (OSError, smtplib.SMTPException) as exc:
-                client = None
-                connect_error = (f"cannot reach the mail server {settings.host}:"
-                                 f"{settings.port}: {exc}")
-        reply.attempts += 1
-        error = connect_error
-        if client is not None and error is None:
-            try:
-                client.send_message(build_message(reply, settings.sender,
-                                                  automatic=reply.template == "acknowledgement"))
-            except (OSError, smtplib.SMTPException) as exc:
-                error = f"the mail server refused the message: {exc}"
-        if error is None:
-            reply.status, reply.sent_at, reply.last_error = "sent", now, None
-            report.sent += 1
-            audit.record(session, "reply.sent", actor="outbox", object_type="reply",
-                         object_id=reply.id, after={"case_id": reply.case_id})
-        else:
+    try:
+        for _ in range(limit):
+            reply = _claim_next(session, now, last_id)
+            if reply is None:
+                break
+            last_id = reply.id
+            if not connected:
+                connected = True
+                try:
+                    client = _connect(settings)
+                    if settings.user:
+                        client.login(settings.user, settings.password)
+                except (OSError, smtplib.SMTPException) as exc:
+                    client = None
+                    connect_error = (f"cannot reach the mail server {settings.host}:"
+                                     f"{settings.port}: {exc}")
+            error = connect_error
+            if client is not None and error is None:
+                try:
+                    client.send_message(build_message(
+                        reply, settings.sender, automatic=reply.template == "acknowledgement"))
+                except (OSError, smtplib.SMTPException) as exc:
+                    error = f"the mail server refused the message: {exc}"
+            if error is None:
+                _unrecorded.setdefault(key, {})[reply.id] = now
+                report.sent += _mark_sent(session, reply.id, now)
+                session.commit()
+                del _unrecorded[key][reply.id]
+                continue
             reply.last_error = error[:2000]
             if reply.attempts >= MAX_ATTEMPTS:
                 reply.status = "failed"
@@ -188,11 +232,12 @@ def send_pending(
             else:
                 reply.next_attempt_at = now + backoff(reply.attempts)
                 report.waiting += 1
-        session.add(reply)
-        session.commit()
-    if client is not None:
-        try:
-            client.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
+            session.add(reply)
+            session.commit()
+    finally:
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
     return report

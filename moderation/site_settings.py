@@ -1,5 +1,7 @@
 """Settings staff change on the admin pages, kept in the database; the environment still wins."""
 
+import time
+
 from flask import Flask
 from sqlmodel import Session
 
@@ -59,10 +61,20 @@ def save(session: Session, key: str, values: dict, *, actor: User) -> None:
                  before=before, after=dict(values))
 
 
-def apply(app: Flask, session: Session) -> None:
-    """Put saved settings into the app's configuration, except those the environment sets."""
+def apply(app: Flask, session: Session, *, max_age: float = 0.0) -> None:
+    """Put saved settings into the app's configuration, except those the environment sets.
+
+    ``max_age``: seconds for which settings read by this process are good enough. Every web
+    request applies them; reading them once every few seconds instead of on each request
+    spares a query per request, and a change reaches the other workers within that time
+    (the worker that saved it applies it at once).
+    """
+    now = time.monotonic()
+    if max_age and now - app.extensions.get("moderation.settings_read", -max_age) < max_age:
+        return
     locked = app.config.setdefault("ENV_LOCKED", locked_keys())
     for name, value in saved(session, SITE_KEY).items():
         if name in EDITABLE and name not in locked:
             app.config[name] = value
     app.config["REPLY_TEMPLATES"] = saved(session, TEMPLATES_KEY)
+    app.extensions["moderation.settings_read"] = now

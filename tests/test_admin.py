@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from moderation.db import get_session
+from moderation.db import get_session, make_engine
 from moderation.models import AuditEvent, User
 
 from .conftest import PASSWORD, Auth, add_user, make_test_app
@@ -104,3 +104,23 @@ def test_unreachable_database_gives_a_clear_page(tmp_path):
     assert response.status_code == 503
     assert b"cannot reach its database" in response.data
     assert b"Traceback" not in response.data
+
+
+def test_database_lost_while_signed_in_gives_the_clear_page(app):
+    """A signed-in reviewer whose database goes away mid-session gets the 503 page, not a
+    bare 500: the page must not need the database to say who is signed in."""
+    client = app.test_client()
+    Auth(client, app).login()
+    assert client.get("/").status_code == 200
+    working = app.extensions["moderation.engine"]
+    app.extensions["moderation.engine"] = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    try:
+        for path in ("/", "/articles/", "/account/"):
+            response = client.get(path)
+            assert response.status_code == 503, path
+            assert b"cannot reach its database" in response.data
+            assert b"Traceback" not in response.data
+    finally:
+        app.extensions["moderation.engine"].dispose()
+        app.extensions["moderation.engine"] = working
+    assert client.get("/").status_code == 200  # the session survives the outage

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy
 from sqlmodel import select
 
 from moderation import cases, outbox
@@ -97,3 +98,62 @@ def test_reply_is_marked_failed_after_the_last_attempt(app):
         assert session.get(Reply, reply.id).status == "failed"
         actions = session.exec(select(AuditEvent.action)).all()
         assert actions.count("reply.failed") == 1
+
+
+def test_database_lost_after_sending_marks_the_reply_later_without_resending(any_app,
+                                                                             smtp_server):
+    """The SMTP server took the reply, then the commit marking it sent failed (a database
+    restart): the next pass marks it sent and does not send it again; another sender keeps
+    off it meanwhile."""
+    with any_app.app_context():
+        session = get_session()
+        reply = outbox.queue_reply(session, case=_case(session), to_addr="a@abc.example",
+                                   subject="Decision", body="x", template="decision", sender=SENDER)
+        session.commit()
+        failures = []
+
+        def lose_database(session_, _transaction=None):
+            marked = [r for r in session_.identity_map.values()
+                      if isinstance(r, Reply) and r.status == "sent"]
+            if marked and not failures:
+                failures.append(marked[0].id)
+                raise sqlalchemy.exc.OperationalError("COMMIT", {}, Exception("server closed"))
+
+        sqlalchemy.event.listen(session, "before_commit", lose_database)
+        with pytest.raises(sqlalchemy.exc.OperationalError):
+            outbox.send_pending(session, _settings(smtp_server.port))
+        sqlalchemy.event.remove(session, "before_commit", lose_database)
+        session.rollback()
+        assert failures == [reply.id] and len(smtp_server.messages) == 1
+        session.expire_all()
+        assert session.get(Reply, reply.id).status == "queued"
+        # Another sender (another process: it does not know what this one sent) keeps off
+        # the claimed reply until its lease has passed.
+        with any_app.app_context():
+            other = get_session()
+            remembered = outbox._unrecorded.pop(str(other.get_bind().url))
+            assert outbox.send_pending(other, _settings(smtp_server.port)).sent == 0
+            outbox._unrecorded[str(other.get_bind().url)] = remembered
+        assert len(smtp_server.messages) == 1
+        # This process's next pass records it: sent once, one audit event.
+        report = outbox.send_pending(session, _settings(smtp_server.port))
+        assert report.sent == 1 and len(smtp_server.messages) == 1
+        assert session.get(Reply, reply.id).status == "sent"
+        actions = session.exec(select(AuditEvent.action)).all()
+        assert actions.count("reply.sent") == 1
+
+
+def test_sender_killed_while_sending_leaves_the_reply_to_the_next_after_the_lease(
+        app, smtp_server):
+    with app.app_context():
+        session = get_session()
+        reply = outbox.queue_reply(session, case=_case(session), to_addr="a@abc.example",
+                                   subject="Decision", body="x", template="decision", sender=SENDER)
+        session.commit()
+        claimed = outbox._claim_next(session, utcnow(), 0)  # then the sender dies
+        assert claimed.id == reply.id and claimed.attempts == 1
+        assert outbox.send_pending(session, _settings(smtp_server.port)).sent == 0
+        later = utcnow() + outbox.SEND_LEASE + timedelta(seconds=1)
+        assert outbox.send_pending(session, _settings(smtp_server.port), now=later).sent == 1
+        assert len(smtp_server.messages) == 1
+        assert session.get(Reply, reply.id).attempts == 2

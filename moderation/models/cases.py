@@ -24,6 +24,8 @@ class Case(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_case_assignee_status", "assignee_id", "status"),
         sa.Index("ix_case_created", "created_at", "id"),
+        # A claimant's record on each case page (how their notices ended) read from the index.
+        sa.Index("ix_case_claimant_status", "claimant_email", "status"),
         # The queue's default view: open cases by deadline, read in index order.
         sa.Index("ix_case_open_due", "due_at", "id",
                  postgresql_where=sa.text(OPEN_WHERE), sqlite_where=sa.text(OPEN_WHERE)),

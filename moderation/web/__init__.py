@@ -89,7 +89,8 @@ def apply_settings():
     if request.endpoint in ("static", "health.healthz"):
         return
     try:
-        site_settings.apply(current_app, get_session())
+        site_settings.apply(current_app, get_session(),
+                            max_age=current_app.config["SETTINGS_MAX_AGE_SECONDS"])
     except SQLAlchemyError:
         get_session().rollback()  # the page itself will say if the database is needed and down
 

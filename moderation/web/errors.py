@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -38,6 +38,9 @@ def init_app(app: Flask) -> None:
     def database_error(error):
         close_session()
         log.error("database unavailable: %s", str(error.orig).splitlines()[0] if error.orig else error)
+        # The page is drawn as for a visitor: who is signed in is in the database, and asking
+        # it again would turn this clear page into a bare server error.
+        g._login_user = current_app.login_manager.anonymous_user()
         return _render(503)
 
     @app.errorhandler(Exception)
