@@ -120,3 +120,21 @@ def test_an_unreachable_mailbox_is_a_plain_error(runner, app):
     assert result.exit_code == 1
     assert "Cannot reach the IMAP server 127.0.0.1" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_second_fetcher_leaves_the_mailbox_to_the_one_reading_it(runner, app, dovecot,
+                                                                   mailbox):
+    """While another fetcher holds the mailbox, a pass reads nothing (no doubled parsing)
+    and says why; once it is free, the next pass reads everything."""
+    from moderation import mailboxlock
+    from moderation.db import get_engine
+
+    with app.app_context(), mailboxlock.reading(get_engine(), app.instance_path,
+                                                f"imap:{dovecot.host}/{mailbox}") as mine:
+        assert mine
+        busy = runner.invoke(args=["mail", "fetch"])
+        assert busy.exit_code == 0, busy.output
+        assert "another fetcher is reading it" in busy.output
+        assert _stored(app) == [] and _unseen(dovecot, mailbox) == len(MESSAGES)
+    free = runner.invoke(args=["mail", "fetch"])
+    assert "mailbox: 5 stored" in free.output and _unseen(dovecot, mailbox) == 0

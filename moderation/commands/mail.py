@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from .. import db, mailroom, site_settings
+from .. import db, mailboxlock, mailroom, site_settings
 from ..ingest import retry_quarantined
 from ..mailbox import SourceError, open_source
 from ..models import MailMessage, Notice
@@ -48,12 +48,18 @@ def mail_import(paths):
         raise SystemExit(1)
 
 
-def _fetch_once(session) -> mailroom.Receipt:
+def _fetch_once(session) -> mailroom.Receipt | None:
+    """One pass over the mailbox; None when another fetcher is reading it right now."""
     site_settings.apply(current_app, session)  # staff may have changed them since the last pass
-    with mailroom.imap_source(session, current_app.config) as source:
-        return mailroom.receive(
-            session, source, config=current_app.config, source_name=source.key_prefix
-        )
+    source = mailroom.imap_source(session, current_app.config)  # not connected yet
+    with mailboxlock.reading(db.get_engine(), current_app.instance_path,
+                             source.key_prefix) as mine:
+        if not mine:
+            return None
+        with source:
+            return mailroom.receive(
+                session, source, config=current_app.config, source_name=source.key_prefix
+            )
 
 
 def _putbacks(session) -> None:
@@ -120,12 +126,16 @@ def mail_fetch(watch, interval):
     while True:
         try:
             receipt = _fetch_once(session)
-            note = (
-                _(" (the mailbox was renumbered; re-read and de-duplicated)")
-                if (receipt.resynced)
-                else ""
-            )
-            click.echo(_("mailbox: %(summary)s", summary=receipt.summary()) + note)
+            if receipt is None:
+                click.echo(_("mailbox: another fetcher is reading it; this pass only sends "
+                             "replies and puts pages back."))
+            else:
+                note = (
+                    _(" (the mailbox was renumbered; re-read and de-duplicated)")
+                    if (receipt.resynced)
+                    else ""
+                )
+                click.echo(_("mailbox: %(summary)s", summary=receipt.summary()) + note)
             interrupted = retry_quarantined(session, config=current_app.config,
                                             interrupted_only=True)
             if interrupted:
