@@ -161,19 +161,22 @@ def _open(session: Session, article: Article, found: list[dict], *, now, due_hou
 
 def licence_for_case(session: Session, case: Case, on: date | None = None) -> Licence | None:
     """A licence covering any page of this case (shown on takedown cases with a template)."""
+    # Ids and kinds only: the originals' texts and the aligned passages are read just for the
+    # pairs whose publisher has a licence on record, which is rarely any.
     rows = session.exec(
-        select(CaseTarget, Provenance, Original)
+        select(CaseTarget.original_id, Provenance.id, Provenance.kind, Original.id,
+               Original.publisher_id)
         .join(Provenance, (Provenance.article_id == CaseTarget.article_id))
         .join(Original, Original.id == Provenance.original_id)
         .where(CaseTarget.case_id == case.id, Provenance.kind != "none")).all()
-    on_file = licences.for_publishers(session, {o.publisher_id for _, _, o in rows
-                                                if o.publisher_id})
+    on_file = licences.for_publishers(session, {row[4] for row in rows if row[4]})
     on = on or utcnow().date()
-    for target, prov, original in rows:
-        if target.original_id not in (None, original.id):
+    for claimed, provenance_id, kind, original_id, publisher_id in rows:
+        if claimed not in (None, original_id) or not on_file.get(publisher_id):
             continue
-        found = licences.covering(on_file.get(original.publisher_id, []),
-                                  licences.Use(prov.kind, copied_chars(prov.spans)), on)
+        spans = session.get(Provenance, provenance_id).spans
+        found = licences.covering(on_file[publisher_id], licences.Use(kind, copied_chars(spans)),
+                                  on)
         if found is not None:
             return found
     return None

@@ -40,6 +40,7 @@ PUBLIC_ENDPOINTS = {
     "api.removed", "api.check", "api.openapi",
 }
 
+LAST_SEEN_STEP = 30  # seconds
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -80,7 +81,11 @@ def require_login():
             session.pop(key, None)
         flash(_("Your session has expired; sign in again."), "info")
         return redirect(login_page)
-    session["last_seen_at"] = int(now)
+    # Refreshed at most every half minute: the cookie is then re-signed and sent again only
+    # that often, not on every request (the idle limit is counted in minutes anyway).
+    last_seen = session.get("last_seen_at")
+    if not isinstance(last_seen, int | float) or now - last_seen >= LAST_SEEN_STEP:
+        session["last_seen_at"] = int(now)
     return None
 
 

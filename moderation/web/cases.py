@@ -29,19 +29,20 @@ def _version() -> int:
 def detail(case_id: int):
     session = get_session()
     case = _load(case_id)
-    file = casefile.gather(session, case)
+    # Read first: the case's assignee is then taken from the session, not asked for again.
     reviewers = session.exec(select(User).where(User.active.is_(True)).order_by(User.email)).all()
+    file = casefile.gather(session, case)
     return render_template(
         "cases/detail.html", file=file, case=case, form=EmptyForm(), reviewers=reviewers,
         drafts=drafts.Lazy(lambda: drafts.for_case(  # only the open cases' forms use them
             file, site_name=str(current_app.config["SITE_NAME"]),
             overrides=current_app.config.get("REPLY_TEMPLATES"))),
         reasons=drafts.reason_choices(str(get_locale())), undo_grace=decisions.UNDO_GRACE, now=utcnow(),
-        **_licence_context(session, case),
+        **_licence_context(session, case, file),
     )
 
 
-def _licence_context(session, case: Case) -> dict:
+def _licence_context(session, case: Case, file: casefile.CaseFile) -> dict:
     """Review items: the licences to choose from and the proposed credit; takedown cases: the
     licence that covers the pages, if one does."""
     if case.kind == "review":
@@ -52,7 +53,9 @@ def _licence_context(session, case: Case) -> dict:
         return {"review_licences": [lic for rows in on_file.values() for lic in rows
                                     if lic.revoked_at is None],
                 "proposed_credit": review_decisions.proposed_credit(session, case)}
-    return {"covering_licence": review.licence_for_case(session, case)}
+    # Only pages of ours can be covered by a licence.
+    return {"covering_licence": review.licence_for_case(session, case)
+            if any(row.article for row in file.targets) else None}
 
 
 def _act(case_id: int, action, success: str):
