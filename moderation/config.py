@@ -31,6 +31,9 @@ DEFAULTS: dict[str, object] = {
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "MAIL_FROM": "desk@localhost",
+    # Messages read per pass of `mail fetch`: a long backlog is read over several passes, so
+    # that replies, put-backs and webhooks between them are not held up.
+    "MAIL_PASS_LIMIT": 1000,
     # Fetch a notice's claimed originals from the web when they are not in the corpus.
     "FETCH_CLAIMED_ORIGINALS": False,
     "LOGIN_MAX_FAILURES": 5,

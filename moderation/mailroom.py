@@ -20,6 +20,7 @@ class Receipt:
     classifications: Counter = field(default_factory=Counter)
     cases_opened: int = 0
     resynced: bool = False
+    more: bool = False  # stopped at the pass's limit with mail still on offer
 
     def summary(self) -> str:
         text = _("%(stored)s stored, %(duplicates)s duplicates, %(quarantined)s quarantined, "
@@ -31,8 +32,9 @@ class Receipt:
 
 
 def receive(session: Session, source: MailSource, *, config: dict, source_name: str,
-            batch_size: int = BATCH_SIZE) -> Receipt:
-    """Ingest every message the source offers; acknowledge each only after its commit.
+            batch_size: int = BATCH_SIZE, limit: int | None = None) -> Receipt:
+    """Ingest every message the source offers (at most ``limit``); acknowledge each only
+    after its commit.
 
     A crash between the commit and the acknowledgement leaves the message on offer; the
     next pass finds its bytes already stored (sha256) and only acknowledges it. Messages are
@@ -57,7 +59,12 @@ def receive(session: Session, source: MailSource, *, config: dict, source_name: 
             source.acknowledge(item.key)
         waiting.clear()
 
+    taken = 0
     for key, raw in source:
+        if limit is not None and taken >= limit:
+            receipt.more = True  # the rest waits for the next pass
+            break
+        taken += 1
         uidvalidity = uid = None
         if key.startswith("imap:"):
             parsed_key = parse_imap_key(key)

@@ -138,3 +138,36 @@ def test_a_second_fetcher_leaves_the_mailbox_to_the_one_reading_it(runner, app, 
         assert _stored(app) == [] and _unseen(dovecot, mailbox) == len(MESSAGES)
     free = runner.invoke(args=["mail", "fetch"])
     assert "mailbox: 5 stored" in free.output and _unseen(dovecot, mailbox) == 0
+
+
+def test_a_pass_reads_at_most_its_limit_and_the_next_pass_goes_on(runner, app, dovecot,
+                                                                    mailbox):
+    app.config["MAIL_PASS_LIMIT"] = 2
+    first = runner.invoke(args=["mail", "fetch"])
+    assert "mailbox: 2 stored" in first.output
+    assert len(_stored(app)) == 2 and _unseen(dovecot, mailbox) == len(MESSAGES) - 2
+    for _ in range(2):
+        runner.invoke(args=["mail", "fetch"])
+    assert len(_stored(app)) == len(MESSAGES) and _unseen(dovecot, mailbox) == 0
+
+
+def test_a_pass_sends_every_due_reply_not_only_the_first_hundred(runner, app, dovecot, mailbox,
+                                                                   smtp_server):
+    from moderation import cases, outbox
+    from moderation.models import Reply
+
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_SECURITY="none",
+                      MAIL_FROM="desk@uscntv.com")
+    with app.app_context():
+        session = get_session()
+        case = cases.open_case(session, actor="test", subject="Notice")
+        for n in range(250):
+            outbox.queue_reply(session, case=case, to_addr=f"a{n}@abc.example", subject="Re",
+                               body="x", template="decision", sender="desk@uscntv.com")
+        session.commit()
+    result = runner.invoke(args=["mail", "fetch"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        statuses = get_session().exec(select(Reply.status)).all()
+    assert statuses and set(statuses) == {"sent"} and len(statuses) >= 250
+    assert len(smtp_server.messages) == len(statuses)

@@ -15,8 +15,10 @@ from .. import db, mailboxlock, mailroom, site_settings
 from ..ingest import retry_quarantined
 from ..mailbox import SourceError, open_source
 from ..models import MailMessage, Notice
-from ..outbox import SMTPSettings, send_pending
+from ..outbox import SendReport, SMTPSettings, send_pending
 from . import friendly
+
+SEND_STEP = 100
 
 
 @click.group("mail")
@@ -58,7 +60,8 @@ def _fetch_once(session) -> mailroom.Receipt | None:
             return None
         with source:
             return mailroom.receive(
-                session, source, config=current_app.config, source_name=source.key_prefix
+                session, source, config=current_app.config, source_name=source.key_prefix,
+                limit=int(current_app.config["MAIL_PASS_LIMIT"]),
             )
 
 
@@ -91,7 +94,14 @@ def _deliver_webhooks(session) -> None:
 def _send_replies(session) -> None:
     settings = SMTPSettings.from_config(current_app.config)
     if settings is not None:
-        report = send_pending(session, settings)
+        report = SendReport()
+        while True:  # every due reply, a hundred per connection
+            step = send_pending(session, settings, limit=SEND_STEP)
+            report.sent += step.sent
+            report.failed += step.failed
+            report.waiting += step.waiting
+            if step.sent + step.failed + step.waiting < SEND_STEP:
+                break
         if report.sent or report.failed or report.waiting:
             click.echo(
                 _(
@@ -124,6 +134,7 @@ def mail_fetch(watch, interval):
     db.upgrade(db.get_engine())
     session = db.get_session()
     while True:
+        receipt = None
         try:
             receipt = _fetch_once(session)
             if receipt is None:
@@ -165,7 +176,8 @@ def mail_fetch(watch, interval):
         if not watch:
             return
         session.close()
-        time.sleep(interval)
+        if receipt is None or not receipt.more:
+            time.sleep(interval)  # else more mail is waiting: the next pass starts at once
 
 
 @mail_group.command("retry")

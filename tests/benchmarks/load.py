@@ -423,7 +423,7 @@ def finish_replies(env: dict) -> str:
             "with app.app_context():\n"
             "    settings = SMTPSettings.from_config(app.config)\n"
             "    total = 0\n"
-            "    for _ in range(100):\n"
+            "    while True:  # until nothing is left to send\n"
             "        report = send_pending(get_session(), settings,"
             " now=utcnow() + timedelta(hours=3))\n"
             "        total += report.sent\n"
