@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from .models import (
@@ -103,7 +104,9 @@ def claimant_record(session: Session, email: str | None) -> dict[str, int]:
 
 def gather(session: Session, case: Case) -> CaseFile:
     notices = session.exec(select(Notice).where(Notice.case_id == case.id).order_by(Notice.id)).all()
-    messages = session.exec(select(MailMessage).where(MailMessage.case_id == case.id)).all()
+    # Not the raw bytes (up to the size limit of a message): the page shows the parsed parts.
+    messages = session.exec(select(MailMessage).where(MailMessage.case_id == case.id)
+                            .options(defer(MailMessage.raw))).all()
     replies = session.exec(select(Reply).where(Reply.case_id == case.id)).all()
     thread = sorted([("in", m) for m in messages] + [("out", r) for r in replies],
                     key=lambda item: getattr(item[1], "received_at", None)
@@ -113,7 +116,8 @@ def gather(session: Session, case: Case) -> CaseFile:
     for target in session.exec(select(CaseTarget).where(CaseTarget.case_id == case.id)
                                .order_by(CaseTarget.id)):
         article = session.get(Article, target.article_id) if target.article_id else None
-        original = session.get(Original, target.original_id) if target.original_id else None
+        original = session.get(Original, target.original_id, options=[defer(Original.text)]) \
+            if target.original_id else None
         if original and original.publisher_id:
             publishers.add(original.publisher_id)
         provenance = []
@@ -123,6 +127,7 @@ def gather(session: Session, case: Case) -> CaseFile:
                 .join(Original, Original.id == Provenance.original_id)
                 .outerjoin(Publisher, Publisher.id == Original.publisher_id)
                 .where(Provenance.article_id == article.id, Provenance.kind != "none")
+                .options(defer(Provenance.spans), defer(Original.text))
                 .order_by(Provenance.score.desc()).limit(3)).all()
         rows.append(TargetRow(target, article, original, list(provenance)))
     same_claimant = session.exec(
