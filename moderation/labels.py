@@ -1,6 +1,9 @@
 """Human names for the codes stored in the database, in the reader's language."""
 
+from flask_babel import gettext as babel_gettext
 from flask_babel import lazy_gettext as _l
+
+from . import i18n
 
 STATUS = {
     "new": _l("New"),
@@ -31,7 +34,14 @@ def label(table: dict, code: str | None) -> str:
     """The translated name of a code, or the code itself when it has none."""
     if code is None:
         return "—"
-    return str(table.get(code, code))
+    name = table.get(code)
+    if name is None:
+        return code
+    # A plain lazy_gettext(msgid): translated through the page's catalogue (i18n.py).
+    if getattr(name, "_func", None) is babel_gettext and len(name._args) == 1 \
+            and not name._kwargs:
+        return i18n.gettext(name._args[0])
+    return str(name)
 
 CASE_KIND = {"takedown": _l("Takedown request"), "review": _l("Review item"),
              "inquiry": _l("Inquiry")}

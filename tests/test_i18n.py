@@ -187,3 +187,31 @@ def test_time_left_reads_naturally_in_both_languages(app):
         with force_locale("zh_Hans"):
             assert time_left(now + timedelta(hours=2, minutes=10), now) == "剩余 2 小时 10 分钟"
             assert time_left(now - timedelta(hours=5), now) == "已超时 5 小时"
+
+
+def test_the_page_catalogue_follows_every_change_of_language_within_a_request(app):
+    """Templates and labels translate through a catalogue found once per page; it must still
+    follow force_locale (replies drafted in the claimant's language) and refresh()."""
+    from flask import render_template_string
+    from flask_babel import refresh
+
+    from moderation import i18n
+    from moderation.labels import STATUS, label
+
+    page = "{{ _('Queue') }}|{{ _('Case %(id)s', id='<b>') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        assert i18n.translations() is i18n.translations()
+        assert render_template_string(page) == "队列|案件 &lt;b&gt;"
+        assert label(STATUS, "open") == "未结"
+        with force_locale("en"):
+            assert render_template_string(page) == "Queue|Case &lt;b&gt;"
+            assert label(STATUS, "open") == "Open"
+        assert render_template_string(page) == "队列|案件 &lt;b&gt;"
+        assert label(STATUS, "open") == "未结" and label(STATUS, "no_such_code") == "no_such_code"
+        app.config["DEFAULT_LOCALE"] = "en"
+    with app.test_request_context("/"):
+        assert render_template_string(page) == "Queue|Case &lt;b&gt;"
+        from flask import session
+        session["locale"] = "zh_Hans"
+        refresh()
+        assert render_template_string(page) == "队列|案件 &lt;b&gt;"
