@@ -4,6 +4,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
@@ -21,6 +22,19 @@ ABC_URL = "https://abcnews.go.com/"
 PUBLIC = ("risk", "credit_line", "originals", "reasons", "checked_on", "engine_version")
 ORIGINAL_FIELDS = {"url", "title", "publisher", "kind", "score", "article_coverage",
                    "original_coverage", "credited", "risk", "licence", "complaints"}
+
+
+# Fixtures of the test_check*.py modules (registered in conftest's pytest_plugins); each
+# module chooses its own ``app`` (both databases), which these then use.
+@pytest.fixture
+def token(app) -> str:
+    return make_token(app)
+
+
+@pytest.fixture
+def seeded(app):
+    demo.load(app, with_mail=False)
+    return app
 
 
 def make_token(app) -> str:

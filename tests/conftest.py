@@ -12,7 +12,8 @@ from moderation import create_app
 from moderation.db import make_engine, upgrade
 
 # Shared fixtures: a local web server, an SMTP server, Chromium, a throw-away Dovecot.
-pytest_plugins = ["tests.webserver", "tests.smtp", "tests.browser", "tests.dovecot"]
+pytest_plugins = ["tests.webserver", "tests.smtp", "tests.browser", "tests.dovecot",
+                  "tests.check_support"]
 
 PG_URL = os.environ.get("MODERATION_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from moderation import checking, demo
+from moderation import checking
 from moderation.db import get_session, transaction
 from moderation.models import (
     Article,
@@ -27,7 +27,6 @@ from .check_support import (
     UNRELATED,
     _licence,
     _post,
-    make_token,
 )
 
 
@@ -35,17 +34,6 @@ from .check_support import (
 def app(any_app):
     """Every test here runs on SQLite and on PostgreSQL (conftest's client uses this app)."""
     return any_app
-
-
-@pytest.fixture
-def token(app) -> str:
-    return make_token(app)
-
-
-@pytest.fixture
-def seeded(app):
-    demo.load(app, with_mail=False)
-    return app
 
 
 # --- the answers -------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from moderation import checking, demo, tokens
+from moderation import checking, tokens
 from moderation.db import transaction
 from moderation.models import LICENCE_KINDS
 from moderation.ratelimit import Limiter
@@ -20,7 +20,6 @@ from .check_support import (
     _last_used,
     _licence,
     _post,
-    make_token,
 )
 from .conftest import make_test_app
 
@@ -29,17 +28,6 @@ from .conftest import make_test_app
 def app(any_app):
     """Every test here runs on SQLite and on PostgreSQL (conftest's client uses this app)."""
     return any_app
-
-
-@pytest.fixture
-def token(app) -> str:
-    return make_token(app)
-
-
-@pytest.fixture
-def seeded(app):
-    demo.load(app, with_mail=False)
-    return app
 
 
 # --- bad input ---------------------------------------------------------------------------
