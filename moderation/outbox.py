@@ -129,6 +129,10 @@ class SendReport:
     failed: int = 0
     waiting: int = 0
 
+    @property
+    def handled(self) -> int:
+        return self.sent + self.failed + self.waiting
+
 
 # A claimed reply is held this long: a sender that dies while sending it leaves it to the
 # next sender after that, not at once (it may have gone out).
@@ -241,3 +245,16 @@ def send_pending(
             except (OSError, smtplib.SMTPException):
                 pass
     return report
+
+
+def send_due(session: Session, settings: SMTPSettings, *, now: datetime | None = None,
+             step: int = 100) -> SendReport:
+    """Every due reply, ``step`` per SMTP connection (``send_pending``), until none is left."""
+    report = SendReport()
+    while True:
+        part = send_pending(session, settings, now=now, limit=step)
+        report.sent += part.sent
+        report.failed += part.failed
+        report.waiting += part.waiting
+        if part.handled < step:
+            return report

@@ -15,10 +15,8 @@ from .. import db, mailboxlock, mailroom, site_settings
 from ..ingest import retry_quarantined
 from ..mailbox import SourceError, open_source
 from ..models import MailMessage, Notice
-from ..outbox import SendReport, SMTPSettings, send_pending
+from ..outbox import SMTPSettings, send_due
 from . import friendly
-
-SEND_STEP = 100
 
 
 @click.group("mail")
@@ -94,15 +92,8 @@ def _deliver_webhooks(session) -> None:
 def _send_replies(session) -> None:
     settings = SMTPSettings.from_config(current_app.config)
     if settings is not None:
-        report = SendReport()
-        while True:  # every due reply, a hundred per connection
-            step = send_pending(session, settings, limit=SEND_STEP)
-            report.sent += step.sent
-            report.failed += step.failed
-            report.waiting += step.waiting
-            if step.sent + step.failed + step.waiting < SEND_STEP:
-                break
-        if report.sent or report.failed or report.waiting:
+        report = send_due(session, settings)
+        if report.handled:
             click.echo(
                 _(
                     "replies: %(sent)s sent, %(waiting)s waiting to retry, %(failed)s failed",

@@ -418,18 +418,12 @@ def finish_replies(env: dict) -> str:
             "from moderation import create_app\n"
             "from moderation.db import get_session\n"
             "from moderation.models import utcnow\n"
-            "from moderation.outbox import SMTPSettings, send_pending\n"
+            "from moderation.outbox import SMTPSettings, send_due\n"
             "app = create_app()\n"
             "with app.app_context():\n"
             "    settings = SMTPSettings.from_config(app.config)\n"
-            "    total = 0\n"
-            "    while True:  # until nothing is left to send\n"
-            "        report = send_pending(get_session(), settings,"
-            " now=utcnow() + timedelta(hours=3))\n"
-            "        total += report.sent\n"
-            "        if not report.sent:\n"
-            "            break\n"
-            "    print(total)\n")
+            "    print(send_due(get_session(), settings,"
+            " now=utcnow() + timedelta(hours=3)).sent)\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
                             text=True)
     return (result.stdout.strip() or result.stderr.strip()[-500:])
