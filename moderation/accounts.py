@@ -1,5 +1,6 @@
 """Staff accounts: password hashing, creation, sign-in with throttling, role changes."""
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,12 +19,44 @@ _hasher = PasswordHasher()  # Argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
 
 
+# Active staff as the assignment menus list them, per database: (read at, changes seen, staff).
+_STAFF: dict[str, tuple[float, int, tuple["StaffMember", ...]]] = {}
+_staff_changes = 0  # accounts created or changed by this process
+
+
 class AccountError(ValueError):
     """A request about an account that cannot be carried out; the message says why."""
 
 
 class TooManyAttempts(Exception):
     """Sign-in refused for a while after repeated failures."""
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    email: str
+
+
+def active_staff(session: Session, *, max_age: float = 0.0) -> tuple[StaffMember, ...]:
+    """Active staff by e-mail, for the menus that assign a case.
+
+    ``max_age``: seconds for which the list read by this process is good enough. Every case
+    page lists the staff, who change rarely; an account created or changed by this process
+    shows at once, one changed by another process within max_age.
+    """
+    key, now = str(session.get_bind().url), time.monotonic()
+    read_at, seen, staff = _STAFF.get(key, (0.0, -1, ()))
+    if seen != _staff_changes or now - read_at >= max_age:
+        staff = tuple(StaffMember(user_id, email) for user_id, email in session.exec(
+            select(User.id, User.email).where(User.active.is_(True)).order_by(User.email)))
+        _STAFF[key] = (now, _staff_changes, staff)
+    return staff
+
+
+def _staff_changed() -> None:
+    global _staff_changes
+    _staff_changes += 1
 
 
 def hash_password(password: str) -> str:
@@ -63,6 +96,7 @@ def create_user(
     user = User(email=email, password_hash=hash_password(password), role=role)
     session.add(user)
     session.flush()
+    _staff_changed()
     audit.record(session, "user.create", actor=actor, object_type="user", object_id=user.id,
                  after={"email": email, "role": role})
     return user
@@ -148,6 +182,7 @@ def update_user(
         user.active = active
         if not active:
             user.session_token = new_session_token()
+        _staff_changed()
     session.add(user)
     audit.record(session, "user.update", actor=actor, object_type="user", object_id=user.id,
                  before=before, after={"role": user.role, "active": user.active})

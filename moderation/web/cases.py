@@ -4,10 +4,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import select
 
-from .. import casefile, cases, decisions, drafts, licences, restoration, review, review_decisions
-from ..db import get_session
+from .. import (
+    accounts,
+    casefile,
+    cases,
+    decisions,
+    drafts,
+    licences,
+    restoration,
+    review,
+    review_decisions,
+)
+from ..db import get_session, reads_only
 from ..models import Case, Original, User, utcnow
 from .forms import EmptyForm
 
@@ -26,12 +35,13 @@ def _version() -> int:
 
 
 @bp.route("/<int:case_id>")
+@reads_only
 def detail(case_id: int):
     session = get_session()
     case = _load(case_id)
-    # Read first: the case's assignee is then taken from the session, not asked for again.
-    reviewers = session.exec(select(User).where(User.active.is_(True)).order_by(User.email)).all()
-    file = casefile.gather(session, case)
+    reviewers = accounts.active_staff(session,
+                                      max_age=current_app.config["SETTINGS_MAX_AGE_SECONDS"])
+    file = casefile.gather(session, case, staff=reviewers)
     return render_template(
         "cases/detail.html", file=file, case=case, form=EmptyForm(), reviewers=reviewers,
         drafts=drafts.Lazy(lambda: drafts.for_case(  # only the open cases' forms use them

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import queueing
-from ..db import get_session
+from ..db import get_session, reads_only
 from ..labels import CASE_KIND, JURISDICTION, REVIEW_REASON, STATUS
 from ..models import CASE_KINDS, CASE_STATUSES, Case, User, utcnow
 from .forms import EmptyForm
@@ -103,6 +103,7 @@ def _rows(rows: list[tuple[Case, User | None]], now: datetime) -> list[Row]:
 
 
 @bp.route("/")
+@reads_only
 def index():
     session = get_session()
     spec = _filter_from_args(request.args)
