@@ -267,14 +267,39 @@ def test_search_page_finds_chinese_and_short_queries(any_app):
         ids["xinghe"]]
 
 
-@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
-def test_page_format_writes_what_the_template_filters_write(app, locale):
-    """The queue's rows are formatted in Python (PageFormat), the rest of the desk by the
-    template filters: the same text either way."""
-    from flask_babel import force_locale
+def _babel_time_left(due, now):
+    """Time left as Flask-Babel's own helpers write it, one look-up per string."""
+    from flask_babel import gettext, ngettext
 
-    from moderation.web import filters
+    if due is None:
+        return "—"
+    seconds = (due - now).total_seconds()
+    minutes = int(abs(seconds) // 60)
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        parts = [ngettext("%(num)d d", "%(num)d d", days)]
+        parts += [ngettext("%(num)d h", "%(num)d h", hours)] if hours else []
+    elif hours:
+        parts = [ngettext("%(num)d h", "%(num)d h", hours)]
+        parts += [ngettext("%(num)d min", "%(num)d min", mins)] if mins else []
+    else:
+        parts = [ngettext("%(num)d min", "%(num)d min", mins)]
+    text = " ".join(parts)
+    return (gettext("overdue by %(duration)s", duration=text) if seconds < 0
+            else gettext("%(duration)s left", duration=text))
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+def test_page_format_writes_what_babel_writes(app, locale):
+    """Rows and template filters are formatted by PageFormat, once per page: the same text as
+    Flask-Babel's own helpers give, string by string."""
+    from flask import render_template_string
+    from flask_babel import force_locale, format_datetime
+
     from moderation.web.pageformat import PageFormat
+
+    def babel_time(moment, pattern="yyyy-MM-dd HH:mm ZZZZ"):
+        return "—" if moment is None else format_datetime(moment, pattern)
 
     now = datetime(2026, 3, 8, 6, 30, tzinfo=UTC)  # New York's clocks go forward at 07:00 UTC
     moments = [now + timedelta(minutes=m) for m in (-100_000, -1441, -1440, -61, -60, -59, -1,
@@ -284,10 +309,14 @@ def test_page_format_writes_what_the_template_filters_write(app, locale):
         with app.test_request_context("/"), force_locale(locale):
             fmt = PageFormat()
             for moment in [*moments, None]:
-                assert fmt.local_time(moment) == filters.local_time(moment)
+                assert fmt.local_time(moment) == babel_time(moment)
                 for pattern in ("MM-dd HH:mm", "yyyy-MM-dd HH:mm", "EEEE d MMMM"):
-                    assert fmt.local_time(moment, pattern) == filters.local_time(moment, pattern)
-                assert fmt.time_left(moment, now) == filters.time_left(moment, now)
+                    assert fmt.local_time(moment, pattern) == babel_time(moment, pattern)
+                assert fmt.time_left(moment, now) == _babel_time_left(moment, now)
+                assert render_template_string(
+                    "{{ m|localtime }}|{{ m|localtime('MM-dd HH:mm') }}|{{ m|time_left(now) }}",
+                    m=moment, now=now) == "|".join((babel_time(moment), babel_time(
+                        moment, "MM-dd HH:mm"), _babel_time_left(moment, now)))
             assert fmt.label(STATUS, "in_review") == label(STATUS, "in_review")
             assert fmt.label(STATUS, None) == "—"
 

@@ -3,48 +3,24 @@
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_datetime, get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 
 from .. import labels
 from ..i18n import LOCALE_NAMES
 from ..labels import CASE_KIND, JURISDICTION, KIND, LANGUAGE, STATUS, VERDICT, label
 from ..models import utcnow
 from .forms import EmptyForm
+from .pageformat import DEFAULT_PATTERN, PageFormat
 
 
-def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm ZZZZ") -> str:
+def local_time(value: datetime | None, fmt: str = DEFAULT_PATTERN) -> str:
     """A UTC time shown in the reader's time zone, with its offset named."""
-    if value is None:
-        return "—"
-    return format_datetime(value, fmt)
-
-
-def duration_words(seconds: float) -> str:
-    """'2 h 10 min' / '2 小时 10 分钟': days and hours, or hours and minutes."""
-    minutes = int(abs(seconds) // 60)
-    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
-    if days:
-        parts = [ngettext("%(num)d d", "%(num)d d", days)]
-        if hours:
-            parts.append(ngettext("%(num)d h", "%(num)d h", hours))
-    elif hours:
-        parts = [ngettext("%(num)d h", "%(num)d h", hours)]
-        if mins:
-            parts.append(ngettext("%(num)d min", "%(num)d min", mins))
-    else:
-        parts = [ngettext("%(num)d min", "%(num)d min", mins)]
-    return " ".join(parts)
+    return PageFormat.current().local_time(value, fmt)
 
 
 def time_left(due: datetime | None, now: datetime | None = None) -> str:
     """How long until a deadline, counted in real time, or how long it is overdue."""
-    if due is None:
-        return "—"
-    seconds = (due - (now or utcnow())).total_seconds()
-    if seconds < 0:
-        return _("overdue by %(duration)s", duration=duration_words(seconds))
-    return _("%(duration)s left", duration=duration_words(seconds))
+    return PageFormat.current().time_left(due, now or utcnow())
 
 
 def init_app(app: Flask) -> None:

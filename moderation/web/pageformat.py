@@ -1,20 +1,25 @@
-"""Times, deadlines and labels for pages with many rows, in the reader's language and zone.
+"""Times, deadlines and labels in the reader's language and zone, for templates and rows.
 
-The template filters in filters.py ask Flask-Babel for the reader's locale, zone and catalogue
-on every call; on a 50-row queue page those look-ups cost more than the database. PageFormat
-looks them up once per request and gives the same text (tests/test_queue.py compares both).
+Asking Flask-Babel for the reader's locale, zone and catalogue on every call, and formatting
+each time with Babel's pattern engine, costs more than the database on a 50-row queue page.
+PageFormat looks them up once per request and writes numeric patterns with strftime; the
+text is Babel's (tests/test_queue.py compares both). The template filters use it too.
 """
 
 from datetime import UTC, datetime
 
 from babel import dates
+from flask import g
 from flask_babel import get_locale, get_timezone, get_translations
 
 from ..labels import label
 
-DEFAULT_PATTERN = "yyyy-MM-dd HH:mm ZZZZ"  # as filters.local_time
+DEFAULT_PATTERN = "yyyy-MM-dd HH:mm ZZZZ"  # "2026-03-08 14:30 GMT+08:00"
 # Patterns made only of numbers, which read the same in every locale, as strftime formats.
 _NUMERIC = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "MM-dd HH:mm": "%m-%d %H:%M"}
+# A zone's name at an offset, per language ("GMT+08:00"): the same every time, so kept for the
+# process (a handful of entries: the staff's zones and their summer and winter offsets).
+_ZONE_NAMES: dict[tuple[str, str, object], str] = {}
 
 
 class PageFormat:
@@ -25,7 +30,16 @@ class PageFormat:
         self.locale = get_locale()
         self.zone = get_timezone()
         self._labels: dict[tuple[int, str | None], str] = {}
-        self._zone_names: dict[object, str] = {}
+
+    @classmethod
+    def current(cls) -> "PageFormat":
+        """This request's PageFormat, made anew when the locale or zone changes within it
+        (``force_locale``, a reader's zone changed on the account page)."""
+        locale, zone = get_locale(), get_timezone()
+        made = g.get("desk_page_format")
+        if made is None or made.locale != locale or made.zone != zone:
+            made = g.desk_page_format = cls()
+        return made
 
     def gettext(self, msgid: str, **variables) -> str:
         text = self.translations.ugettext(msgid)
@@ -42,7 +56,7 @@ class PageFormat:
         return self._labels[key]
 
     def local_time(self, value: datetime | None, pattern: str = DEFAULT_PATTERN) -> str:
-        """filters.local_time: the time in the reader's zone, the zone named as Babel names it."""
+        """A UTC time in the reader's zone (Babel pattern), the zone named as Babel names it."""
         if value is None:
             return "—"
         if value.tzinfo is None:
@@ -54,14 +68,15 @@ class PageFormat:
         text = local.strftime(_NUMERIC[numeric])
         if pattern.endswith(" ZZZZ"):
             offset = local.utcoffset()
-            if offset not in self._zone_names:
-                self._zone_names[offset] = dates.format_datetime(
+            key = (str(self.locale), str(self.zone), offset)
+            if key not in _ZONE_NAMES:
+                _ZONE_NAMES[key] = dates.format_datetime(
                     value, "ZZZZ", tzinfo=self.zone, locale=self.locale)
-            text += " " + self._zone_names[offset]
+            text += " " + _ZONE_NAMES[key]
         return text
 
     def duration_words(self, seconds: float) -> str:
-        """filters.duration_words."""
+        """'2 h 10 min' / '2 小时 10 分钟': days and hours, or hours and minutes."""
         minutes = int(abs(seconds) // 60)
         days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
         if days:
@@ -77,7 +92,7 @@ class PageFormat:
         return " ".join(parts)
 
     def time_left(self, due: datetime | None, now: datetime) -> str:
-        """filters.time_left."""
+        """How long until a deadline, counted in real time, or how long it is overdue."""
         if due is None:
             return "—"
         seconds = (due - now).total_seconds()
