@@ -45,25 +45,7 @@ def make_engine(url: str) -> Engine:
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     engine = sa.create_engine(url, pool_size=5, max_overflow=10)
     _ping_after_idle(engine)
-    sa.event.listen(engine, "connect", _custom_plans)
     return engine
-
-
-def _custom_plans(dbapi_connection, _record) -> None:
-    """Plan each statement for its own values, also when the driver has prepared it.
-
-    psycopg prepares a statement on the server after its fifth use, and PostgreSQL then
-    switches to one generic plan when that looks no dearer. For the queue's search the generic
-    plan is the trigram index whatever the text, which for one or two characters reads every
-    row of the index (230 ms instead of 40 on 100,000 cases). Planning is a fraction of a
-    millisecond; prepared statements still save parsing.
-    """
-    autocommit = dbapi_connection.autocommit
-    dbapi_connection.autocommit = True  # a plain SET, not rolled back with a transaction
-    cursor = dbapi_connection.cursor()
-    cursor.execute("SET plan_cache_mode = force_custom_plan")
-    cursor.close()
-    dbapi_connection.autocommit = autocommit
 
 
 def _ping_after_idle(engine: Engine) -> None:

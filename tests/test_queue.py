@@ -3,10 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from moderation import cases, casesearch, queueing
-from moderation.db import get_session, transaction
+from moderation.db import get_engine, get_session, transaction
 from moderation.labels import STATUS, label
 from moderation.models import Case, CaseTarget, utcnow
 
@@ -171,6 +172,29 @@ def test_search_matches_substrings_in_any_field_ignoring_case(any_app):
     }
     found = {text: sorted(_search(any_app, text)) for text in expect}
     assert found == {text: sorted(ids[k] for k in keys) for text, keys in expect.items()}
+
+
+def test_the_searched_text_is_planned_for_on_postgresql(any_app):
+    """PostgreSQL gets the text written into the search's statements, so no prepared statement
+    is planned once for every text (casesearch._like); SQLite gets it as a parameter."""
+    ids = _seed_search(any_app)
+    engine, statements = get_engine(any_app), []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, str(parameters)))
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for _ in range(7):  # past the driver's preparing and PostgreSQL's first custom plans
+            assert _search(any_app, "星河") == [ids["xinghe"], ids["short"]]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    searching = [(sql, params) for sql, params in statements if " LIKE " in sql.upper()]
+    assert len(searching) >= 7
+    if engine.dialect.name == "postgresql":
+        assert all("'%%星河%%'" in sql and "星河" not in params for sql, params in searching)
+    else:
+        assert all("星河" not in sql and "星河" in params for sql, params in searching)
 
 
 def test_claimant_filter_looks_at_name_and_e_mail_only(any_app):
