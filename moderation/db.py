@@ -118,10 +118,10 @@ def _request_bind() -> Engine:
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "reads_only", False):
         return engine
-    reader = current_app.extensions.get("moderation.reader")
-    if reader is None or reader.engine is not engine:
+    made_for, reader = current_app.extensions.get("moderation.reader", (None, None))
+    if made_for is not engine:
         reader = engine.execution_options(isolation_level="AUTOCOMMIT")
-        current_app.extensions["moderation.reader"] = reader
+        current_app.extensions["moderation.reader"] = (engine, reader)
     return reader
 
 

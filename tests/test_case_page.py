@@ -245,5 +245,8 @@ def _probe_transactions(pg_app) -> None:
     client = pg_app.test_client()
     Auth(client, pg_app).login()
     assert client.get("/probe/read").get_data(as_text=True) == "alone"
+    reader = pg_app.extensions["moderation.reader"]
     assert client.get("/probe/plain").get_data(as_text=True) == "in a transaction"
     assert client.get("/").status_code == 200
+    assert client.get("/probe/read").get_data(as_text=True) == "alone"
+    assert pg_app.extensions["moderation.reader"] is reader  # made once, same pool
