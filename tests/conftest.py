@@ -1,5 +1,6 @@
 """Fixtures: an app on a fresh database (SQLite, and PostgreSQL when configured), clients, users."""
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -99,6 +100,19 @@ def any_app(tmp_path, any_database_url):
     app = make_test_app(tmp_path, any_database_url)
     yield app
     dispose(app)
+
+
+@pytest.fixture
+def postgresql_app(tmp_path, sqlite_template):
+    """An app on a fresh PostgreSQL schema, for what only PostgreSQL does (lost connections,
+    transactions around reads); such tests are marked to need MODERATION_TEST_DATABASE_URL."""
+    database = contextlib.contextmanager(fresh_database)("postgresql", tmp_path, sqlite_template)
+    with database as url:
+        app = make_test_app(tmp_path, url)
+        try:
+            yield app
+        finally:
+            dispose(app)
 
 
 @pytest.fixture

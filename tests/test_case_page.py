@@ -1,7 +1,5 @@
 """What a case page shows, on both databases, and what it costs to gather."""
 
-import contextlib
-
 import pytest
 import sqlalchemy as sa
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -21,7 +19,7 @@ from moderation.models import (
     User,
 )
 
-from .conftest import PG_URL, Auth, add_user, dispose, fresh_database, make_test_app
+from .conftest import PG_URL, Auth, add_user
 
 
 @pytest.fixture
@@ -219,34 +217,24 @@ def test_history_lists_the_case_events_in_order(app):
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (MODERATION_TEST_DATABASE_URL)")
-def test_pages_that_only_read_run_without_a_surrounding_transaction(tmp_path, sqlite_template):
+def test_pages_that_only_read_run_without_a_surrounding_transaction(postgresql_app):
     """On PostgreSQL the queue and case pages send no BEGIN and ROLLBACK: each statement is
     its own transaction, so now() (the transaction's start) is the statement's own start."""
-    database = contextlib.contextmanager(fresh_database)("postgresql", tmp_path, sqlite_template)
-    with database as url:
-        pg_app = make_test_app(tmp_path, url)
-        try:
-            _probe_transactions(pg_app)
-        finally:
-            dispose(pg_app)
-
-
-def _probe_transactions(pg_app) -> None:
     def probe():
         session = get_session()
         session.execute(sa.text("SELECT pg_sleep(0.01)"))
         same = session.execute(sa.text("SELECT now() = statement_timestamp()")).scalar_one()
         return "alone" if same else "in a transaction"
 
-    pg_app.add_url_rule("/probe/read", "probe_read", reads_only(probe))
-    pg_app.add_url_rule("/probe/plain", "probe_plain", lambda: probe())
-    assert pg_app.view_functions["cases.detail"].reads_only
-    assert pg_app.view_functions["queue.index"].reads_only
-    client = pg_app.test_client()
-    Auth(client, pg_app).login()
+    postgresql_app.add_url_rule("/probe/read", "probe_read", reads_only(probe))
+    postgresql_app.add_url_rule("/probe/plain", "probe_plain", lambda: probe())
+    assert postgresql_app.view_functions["cases.detail"].reads_only
+    assert postgresql_app.view_functions["queue.index"].reads_only
+    client = postgresql_app.test_client()
+    Auth(client, postgresql_app).login()
     assert client.get("/probe/read").get_data(as_text=True) == "alone"
-    reader = pg_app.extensions["moderation.reader"]
+    reader = postgresql_app.extensions["moderation.reader"]
     assert client.get("/probe/plain").get_data(as_text=True) == "in a transaction"
     assert client.get("/").status_code == 200
     assert client.get("/probe/read").get_data(as_text=True) == "alone"
-    assert pg_app.extensions["moderation.reader"] is reader  # made once, same pool
+    assert postgresql_app.extensions["moderation.reader"] is reader  # made once, same pool
