@@ -73,7 +73,7 @@ class Row:
 
 
 def _rows(rows: list[tuple[Case, User | None]], now: datetime) -> list[Row]:
-    fmt, shown = PageFormat(), []
+    fmt, shown = PageFormat.current(), []  # the same one the template filters use
     # The case page's address, built once: the id is its last part.
     head, _, tail = url_for("cases.detail", case_id=987654321).rpartition("987654321")
     for case, assignee in rows:
