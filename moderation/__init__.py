@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-__version__ = "0.1.0"
+from .plumbing.config import VERSION as __version__  # noqa: E402,F401
 
 
 def instance_folder() -> Path:
@@ -17,8 +17,8 @@ def instance_folder() -> Path:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, database, sign-in, CSRF, pages and commands."""
-    from . import db, i18n, logs
-    from .config import build_config
+    from .plumbing import db, i18n, logs
+    from .plumbing.config import build_config
     from .web import init_app as init_web
 
     instance_path = Path((test_config or {}).get("INSTANCE_PATH") or instance_folder())

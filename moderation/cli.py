@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import FlaskGroup
 
-from .config import ConfigError
+from .plumbing.config import ConfigError
 
 
 def _create_app(*_args):

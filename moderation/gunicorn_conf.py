@@ -7,7 +7,7 @@ most 8) choose where and how many; anything else can still be given on the comma
 import os
 
 from moderation import instance_folder
-from moderation.config import ConfigError, read_env_config, read_file_config
+from moderation.plumbing.config import ConfigError, read_env_config, read_file_config
 
 
 def _workers() -> int:

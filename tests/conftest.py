@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from moderation import create_app
-from moderation.db import make_engine, upgrade
+from moderation.plumbing.db import make_engine, upgrade
 
 # Shared fixtures: a local web server, an SMTP server, Chromium, a throw-away Dovecot.
-pytest_plugins = ["tests.webserver", "tests.smtp", "tests.browser", "tests.dovecot",
-                  "tests.check_support"]
+pytest_plugins = ["tests.support.webserver", "tests.support.smtp", "tests.support.browser",
+                  "tests.support.dovecot", "tests.support.check_support"]
 
 PG_URL = os.environ.get("MODERATION_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -127,7 +127,7 @@ def runner(app):
 
 def add_user(app, email: str, role: str = "reviewer", password: str = PASSWORD):
     from moderation import accounts
-    from moderation.db import transaction
+    from moderation.plumbing.db import transaction
 
     with app.app_context(), transaction() as session:
         user = accounts.create_user(session=session, email=email, password=password, role=role,
@@ -157,7 +157,6 @@ def auth(client, app):
 @pytest.fixture
 def objects(app):
     """One object of each kind, so detail pages have something to show."""
-    from moderation.db import transaction
     from moderation.models import (
         Article,
         Case,
@@ -167,6 +166,7 @@ def objects(app):
         Publisher,
         RawDocument,
     )
+    from moderation.plumbing.db import transaction
 
     with app.app_context(), transaction() as session:
         raw = RawDocument(sha256="1" * 64, data="<p>页面</p>".encode())

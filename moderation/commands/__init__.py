@@ -1,12 +1,16 @@
-"""The `moderation` commands, grouped by what they look after."""
+"""The `moderation` commands, grouped by what they look after.
+
+May import: any room. Imported by: the app factory only.
+"""
 
 from functools import wraps
 
 import click
 from flask import Flask
 
-from .. import accounts, db
-from ..config import ConfigError
+from .. import accounts
+from ..plumbing import db
+from ..plumbing.config import ConfigError
 
 
 def friendly(command):
@@ -24,7 +28,7 @@ def friendly(command):
 
 def init_app(app: Flask) -> None:
     """Register every command on the app's CLI group."""
-    from ..doctor import doctor_command
+    from ..plumbing.doctor import doctor_command
     from .check import check_command
     from .data import backup_command, restore_command  # also adds `mail purge`
     from .feedback import feedback_group

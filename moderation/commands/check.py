@@ -9,9 +9,11 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import checking, db, provenance
+from .. import provenance
 from ..intake import MAX_PAGE_BYTES, decode_bytes, looks_binary
-from ..labels import KIND, label
+from ..plumbing import db
+from ..plumbing.labels import KIND, label
+from ..provenance import checking
 from . import friendly
 
 # The exit status says the risk, so a script can branch on it (errors exit 1, usage 2).

@@ -9,8 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from .. import audit, backup, db, retention
-from ..config import ConfigError
+from ..mailroom import retention
+from ..plumbing import audit, backup, db
+from ..plumbing.config import ConfigError
 from . import friendly
 from .mail import mail_group
 

@@ -3,7 +3,8 @@
 import click
 from flask.cli import with_appcontext
 
-from .. import db, labelled_examples
+from ..plumbing import db
+from ..provenance import labelled_examples
 from . import friendly
 
 

@@ -11,11 +11,12 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from .. import db, provenance
-from ..imports import ImportReport, store_records
+from .. import provenance
 from ..intake import BoilerplateModel, Fetcher, FetchError, iter_records
 from ..intake.records import Record
+from ..library.imports import ImportReport, store_records
 from ..models import Article
+from ..plumbing import db
 from . import friendly
 
 BOILERPLATE_FILE = "boilerplate.json"

@@ -11,11 +11,13 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from .. import db, mailboxlock, mailroom, site_settings
-from ..ingest import retry_quarantined
+from .. import mailroom
 from ..mailbox import SourceError, open_source
+from ..mailroom import lock as mailboxlock
+from ..mailroom.reading import retry_quarantined
 from ..models import MailMessage, Notice
-from ..outbox import SMTPSettings, send_due
+from ..plumbing import db, site_settings
+from ..replies.outbox import SMTPSettings, send_due
 from . import friendly
 
 
@@ -64,7 +66,7 @@ def _fetch_once(session) -> mailroom.Receipt | None:
 
 
 def _putbacks(session) -> None:
-    from ..restoration import due_putbacks
+    from ..cases.restoration import due_putbacks
 
     restored = due_putbacks(session, config=current_app.config)
     if restored:
@@ -72,7 +74,7 @@ def _putbacks(session) -> None:
 
 
 def _deliver_webhooks(session) -> None:
-    from ..webhook import WebhookSettings, deliver_pending
+    from ..cases.webhook import WebhookSettings, deliver_pending
 
     settings = WebhookSettings.from_config(current_app.config)
     if settings is not None:

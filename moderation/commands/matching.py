@@ -7,8 +7,10 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from .. import db, provenance, review
+from .. import provenance
 from ..models import Article, Provenance
+from ..plumbing import db
+from ..provenance import review
 from . import friendly
 
 

@@ -4,7 +4,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import db, reports
+from .. import reports
+from ..plumbing import db
 from . import friendly
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(reports.FORMATS), default="json",

@@ -8,7 +8,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from .. import accounts, audit, db
+from .. import accounts
+from ..plumbing import audit, db
 from . import friendly
 
 

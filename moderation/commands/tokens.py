@@ -5,9 +5,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from .. import db, site_settings, tokens
+from ..accounts import tokens
+from ..cases.webhook import WebhookSettings, deliver_pending
 from ..models import ApiToken, WebhookDelivery
-from ..webhook import WebhookSettings, deliver_pending
+from ..plumbing import db, site_settings
 from . import friendly
 
 

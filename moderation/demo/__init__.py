@@ -1,4 +1,7 @@
-"""Demo data for a first run: the seed page, its ABC News original, and a few e-mails."""
+"""Demo data for a first run: the seed page, its ABC News original, and a few e-mails.
+
+May import: any room below commands. Imported by: commands (setup).
+"""
 
 import hashlib
 from datetime import UTC, datetime
@@ -7,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from .. import audit
-from ..db import transaction
 from ..intake.textpage import extract_text_page
 from ..intake.urls import canonical_url
 from ..models import Article, Original, Publisher, PublisherDomain, RawDocument
+from ..plumbing import audit
+from ..plumbing.db import transaction
 
 HERE = Path(__file__).parent
 ARTICLE_URL = "https://www.uscntv.com/toutiao/2021/1231/12345.html"
@@ -69,7 +72,7 @@ def load(app: Flask, *, with_mail: bool = True) -> None:
                      object_id=article.id, after={"article": article.url, "original": original.url})
     with app.app_context():
         from .. import provenance
-        from ..db import get_session
+        from ..plumbing.db import get_session
 
         session = get_session()
         index = provenance.get_index(app)
@@ -90,6 +93,6 @@ def deliver_demo_mail(app: Flask) -> None:
     for number, path in enumerate(sorted((HERE / "mail").glob("*.eml"))):
         (maildir / "new" / f"demo{number}.{path.stem}:2,").write_bytes(path.read_bytes())
     with app.app_context(), MaildirSource(maildir) as source:
-        from ..db import get_session
+        from ..plumbing.db import get_session
 
         receive(get_session(), source, config=app.config, source_name=f"maildir:{maildir}")

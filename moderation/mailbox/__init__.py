@@ -30,14 +30,10 @@ Classification: ``classify(parsed, *, loop_id, case_tag_pattern=CASE_TAG_PATTERN
 is_our_message_id=None)`` returns ``Classification(label, reasons)`` with a label among
 notice, reply, inquiry, auto_reply, bounce, spam; ``case_number_from(parsed)`` reads
 "[Case #123]" from the subject.
+
+May import: nothing of the desk. Imported by: notices, mailroom, commands, demo.
 """
 
-from moderation.mailbox.classify import (
-    CASE_TAG_PATTERN,
-    Classification,
-    case_number_from,
-    classify,
-)
 from moderation.mailbox.headers import Address, AuthResults, normalise_message_id
 from moderation.mailbox.imap import ImapKey, ImapSource, parse_imap_key
 from moderation.mailbox.parse import (
@@ -59,7 +55,6 @@ from moderation.mailbox.sources import (
 )
 
 __all__ = [
-    "CASE_TAG_PATTERN",
     "MAX_ATTACHMENTS",
     "MAX_ATTACHMENT_BYTES",
     "MAX_DEPTH",
@@ -68,7 +63,6 @@ __all__ = [
     "Address",
     "Attachment",
     "AuthResults",
-    "Classification",
     "EmlSource",
     "Fetched",
     "ImapKey",
@@ -79,8 +73,6 @@ __all__ = [
     "MboxSource",
     "ParsedMessage",
     "SourceError",
-    "case_number_from",
-    "classify",
     "normalise_message_id",
     "open_source",
     "parse_imap_key",

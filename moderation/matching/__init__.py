@@ -57,6 +57,8 @@ not Jaccard), shingles held by many originals being skipped, or for Chinese text
 (rare) anchors, glossed names included, weighted by publication date. The best candidates
 are aligned sentence by sentence (rapidfuzz on sentence pairs; CC-CEDICT glosses across
 languages) and scored from the aligned passages.
+
+May import: nothing of the desk. Imported by: provenance, web (thresholds), commands.
 """
 
 from .engine import Matcher, compare

@@ -1,10 +1,10 @@
-"""Alembic environment: runs against the engine the desk hands over (see moderation.db)."""
+"""Alembic environment: runs against the engine the desk hands over (see moderation.plumbing.db)."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
 import moderation.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from moderation.casesearch import include_name
+from moderation.cases.search import include_name
 from moderation.models.base import UTCDateTime
 
 config = context.config
@@ -21,7 +21,7 @@ def render_item(type_, obj, autogen_context):
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from moderation.db import make_engine
+        from moderation.plumbing.db import make_engine
 
         engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:

@@ -1,4 +1,9 @@
-"""All tables, importable from one place (Alembic reads SQLModel.metadata from here)."""
+"""The tables (SQLModel), one module per domain; Alembic reads them from here.
+
+All tables, importable from one place (Alembic reads SQLModel.metadata from here).
+
+May import: nothing of the desk. Imported by: every other room.
+"""
 
 from .articles import (
     ARTICLE_STATUSES,

@@ -14,6 +14,8 @@ signature. Required for a takedown: US all but explanation; EU contact, location
 explanation, good_faith; CN contact, work, location, explanation; unknown regime contact,
 work, location. For a counter-notice "explanation" is the statement of mistake or
 misidentification (and, under US rules, the consent to jurisdiction).
+
+May import: mailbox (parsed messages), intake (URLs). Imported by: cases, mailroom, web, commands.
 """
 
 from moderation.notices.claimant import Claimant, Signature

@@ -1,4 +1,8 @@
-"""Reports drawn from the database: every figure can be recomputed from the tables."""
+"""Reports drawn from the database: every figure can be recomputed from the tables.
+
+May import: plumbing, models, library, replies, cases. Imported by: provenance (the labelled
+examples export), web, commands.
+"""
 
 from .documents import FORMATS, REPORTS, build, chart_set, render
 from .exports import as_csv, as_json

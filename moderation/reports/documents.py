@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlmodel import Session
 
-from .. import charts, labels, reasons
-from . import redacted
+from ..plumbing import labels
+from ..replies import reasons
+from . import charts, redacted
 from .exports import as_csv, as_json
 from .period import Period
 from .provenance import COPY_KINDS, PROVENANCE_FIELDS, provenance_report, provenance_rows

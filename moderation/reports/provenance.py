@@ -5,8 +5,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from .. import licences
-from ..casefile import publisher_strikes
+from ..cases.casefile import publisher_strikes
+from ..library import licences
 from ..models import (
     Article,
     CaseTarget,

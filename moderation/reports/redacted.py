@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ..models import Notice, PublisherDomain
-from ..redaction import organisation_domains, redact_claimant, redact_email, redact_text
+from .redaction import organisation_domains, redact_claimant, redact_email, redact_text
 
 
 def known_domains(session: Session, config: dict) -> set[str]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from .. import audit
 from ..models import AuditEvent, utcnow
-from ..outbox import SMTPSettings
-from ..outbox import _connect as smtp_connect  # the outbox's TLS and timeout rules
+from ..plumbing import audit
+from ..replies.outbox import SMTPSettings
+from ..replies.outbox import _connect as smtp_connect  # the outbox's TLS and timeout rules
 from .documents import render
 from .period import Period
 

@@ -1,4 +1,7 @@
-"""Web pages: sign-in and access rules shared by every blueprint."""
+"""Web pages: sign-in and access rules shared by every blueprint.
+
+May import: any room. Imported by: the app factory only.
+"""
 
 import time
 
@@ -9,9 +12,9 @@ from flask_wtf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
-from .. import site_settings
-from ..db import get_session
 from ..models import User
+from ..plumbing import site_settings
+from ..plumbing.db import get_session
 from . import (
     account,
     admin,

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms import SelectChoice
 
-from .. import accounts, audit
-from ..db import get_session
+from .. import accounts
+from ..plumbing import audit
+from ..plumbing.db import get_session
 from .forms import PasswordForm, PreferencesForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")

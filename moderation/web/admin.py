@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
-from .. import accounts, audit
-from ..db import get_session
+from .. import accounts
 from ..models import AuditEvent, User
+from ..plumbing import audit
+from ..plumbing.db import get_session
 from .forms import NewUserForm, UserUpdateForm
 from .security import admin_required
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 from flask import Blueprint, jsonify, request
 from sqlmodel import select
 
-from ..db import get_session
+from ..accounts.tokens import check_token
 from ..models import Article, Decision, utcnow
-from ..tokens import check_token
+from ..plumbing.db import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import checking, provenance
-from ..db import get_session
-from ..ratelimit import Limiter
-from ..tokens import check_token, token_hash
+from .. import provenance
+from ..accounts.tokens import check_token, token_hash
+from ..plumbing.db import get_session
+from ..plumbing.ratelimit import Limiter
+from ..provenance import checking
 from .api import _bearer, _error, bp
 
 log = logging.getLogger(__name__)

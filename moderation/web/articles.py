@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, render_template, request
 from sqlmodel import func, or_, select
 
-from ..db import get_session
 from ..models import ARTICLE_STATUSES, Article, Original, Provenance, Publisher
+from ..plumbing.db import get_session
 from .library import handle_import, raw_source
 from .security import admin_required
 
@@ -59,7 +59,7 @@ def detail(article_id: int):
 
 @bp.route("/<int:article_id>/evidence/<int:original_id>")
 def evidence(article_id: int, original_id: int):
-    from .. import evidence as layout
+    from ..provenance import evidence as layout
 
     session = get_session()
     article = session.get(Article, article_id) or abort(404)

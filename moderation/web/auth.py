@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts
-from ..db import get_session
-from ..i18n import LOCALES
+from ..plumbing.db import get_session
+from ..plumbing.i18n import LOCALES
 from .forms import EmptyForm, LoginForm
 from .security import client_address, safe_next
 

@@ -5,19 +5,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import (
-    accounts,
-    casefile,
-    cases,
-    decisions,
-    drafts,
-    licences,
-    restoration,
-    review,
-    review_decisions,
-)
-from ..db import get_session, reads_only
+from .. import accounts, cases
+from ..cases import casefile, decisions, drafts, restoration
+from ..library import licences
 from ..models import Case, Original, User, utcnow
+from ..plumbing.db import get_session, reads_only
+from ..provenance import review, review_decisions
 from .forms import EmptyForm
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")

@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from ..db import close_session
+from ..plumbing.db import close_session
 
 log = logging.getLogger(__name__)
 PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}

@@ -5,10 +5,10 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import get_locale
 
-from .. import labels
-from ..i18n import LOCALE_NAMES
-from ..labels import CASE_KIND, JURISDICTION, KIND, LANGUAGE, STATUS, VERDICT, label
 from ..models import utcnow
+from ..plumbing import labels
+from ..plumbing.i18n import LOCALE_NAMES
+from ..plumbing.labels import CASE_KIND, JURISDICTION, KIND, LANGUAGE, STATUS, VERDICT, label
 from .forms import EmptyForm
 from .pageformat import DEFAULT_PATTERN, PageFormat
 

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..accounts import MIN_PASSWORD_LENGTH
-from ..i18n import LOCALE_NAMES, LOCALES
+from ..plumbing.i18n import LOCALE_NAMES, LOCALES
 
 
 class EmptyForm(FlaskForm):

@@ -19,7 +19,7 @@ from flask import Blueprint, current_app, jsonify
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from .. import db
+from ..plumbing import db
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from .. import provenance
-from ..db import get_session
-from ..imports import store_records
 from ..intake import decode_bytes, iter_records
+from ..library.imports import store_records
 from ..models import RawDocument
+from ..plumbing.db import get_session
 from .forms import ImportForm
 
 MAX_SHOWN_FAILURES = 50

@@ -18,9 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..labels import LICENCE_KIND
-from ..licences import MAX_DOCUMENT_BYTES
+from ..library.licences import MAX_DOCUMENT_BYTES
 from ..models import LICENCE_KINDS
+from ..plumbing.labels import LICENCE_KIND
 
 # What an agreement may be uploaded as, and the type it is served back with. The type comes
 # from this table, never from the browser, so an upload cannot make itself HTML.

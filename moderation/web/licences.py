@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import and_, func, or_, select
 
-from .. import complaints, licences
-from ..db import get_session
+from ..library import complaints, licences
 from ..models import ROLES, AuditEvent, Case, Licence, Publisher, RawDocument, utcnow
+from ..plumbing.db import get_session
 from .licence_forms import DOCUMENT_TYPES, LicenceForm, NewLicenceForm, RevokeForm
 from .security import admin_required
 

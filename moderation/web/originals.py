@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, render_template, request
 from sqlmodel import func, or_, select
 
-from ..db import get_session
 from ..models import Article, Original, Provenance, Publisher
+from ..plumbing.db import get_session
 from .library import handle_import, raw_source
 from .security import admin_required
 

@@ -12,7 +12,7 @@ from babel import dates
 from flask import g
 from flask_babel import get_locale, get_timezone, get_translations
 
-from ..labels import label
+from ..plumbing.labels import label
 
 DEFAULT_PATTERN = "yyyy-MM-dd HH:mm ZZZZ"  # "2026-03-08 14:30 GMT+08:00"
 # Patterns made only of numbers, which read the same in every locale, as strftime formats.

@@ -16,10 +16,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import queueing
-from ..db import get_session, reads_only
-from ..labels import CASE_KIND, JURISDICTION, REVIEW_REASON, STATUS
+from ..cases import queueing
 from ..models import CASE_KINDS, CASE_STATUSES, Case, User, utcnow
+from ..plumbing.db import get_session, reads_only
+from ..plumbing.labels import CASE_KIND, JURISDICTION, REVIEW_REASON, STATUS
 from .forms import EmptyForm
 from .pageformat import PageFormat
 
@@ -122,7 +122,7 @@ def index():
 
 @bp.route("/queue/bulk", methods=["POST"])
 def bulk():
-    from .. import decisions
+    from ..cases import decisions
 
     form = EmptyForm()
     action = request.form.get("action")

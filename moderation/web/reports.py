@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from .. import reports
-from ..db import get_session
 from ..models import Article, Case, MailMessage, Notice, Original, Provenance
+from ..plumbing.db import get_session
 from ..reports import documents, runs
 from ..reports.provenance import PUBLISHER_FIELDS, publishers, sources
 

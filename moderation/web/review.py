@@ -4,9 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import cases, decisions, labels, review_decisions
-from ..db import get_session
+from .. import cases
+from ..cases import decisions
 from ..models import Case
+from ..plumbing import labels
+from ..plumbing.db import get_session
+from ..provenance import review_decisions
 from .forms import EmptyForm
 
 bp = Blueprint("review", __name__, url_prefix="/cases")

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import replies, site_settings
-from ..db import get_session
+from .. import replies
+from ..plumbing import site_settings
+from ..plumbing.db import get_session
 from .forms import EmptyForm
 from .security import admin_required
 

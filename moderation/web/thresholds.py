@@ -2,8 +2,8 @@
 
 from flask import Blueprint, current_app, render_template, request
 
-from .. import feedback, labelled_examples
-from ..db import get_session
+from ..plumbing.db import get_session
+from ..provenance import feedback, labelled_examples
 from .security import admin_required
 
 bp = Blueprint("thresholds", __name__, url_prefix="/admin")

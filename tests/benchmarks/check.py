@@ -53,8 +53,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def load(app, texts: list[str]) -> dict:
     """Publishers, originals (with their index), a few licences and removals, a token."""
-    from moderation import demo, provenance, tokens
-    from moderation.db import get_engine, get_session
+    from moderation import demo, provenance
+    from moderation.accounts import tokens
     from moderation.intake import extract_text_page
     from moderation.matching import OriginalText, content_hash
     from moderation.models import (
@@ -67,6 +67,7 @@ def load(app, texts: list[str]) -> dict:
         Publisher,
         PublisherDomain,
     )
+    from moderation.plumbing.db import get_engine, get_session
 
     started = time.perf_counter()
     engine = get_engine(app)
@@ -257,8 +258,9 @@ def server_times(log: Path, start: int) -> list[float]:
 
 def in_process(app, work: list) -> dict:
     """The baseline: check() itself, one call at a time, no HTTP, no gunicorn."""
-    from moderation import checking, provenance
-    from moderation.db import get_session
+    from moderation import provenance
+    from moderation.plumbing.db import get_session
+    from moderation.provenance import checking
 
     times, risks = [], Counter()
     with app.app_context():
@@ -277,7 +279,7 @@ def in_process(app, work: list) -> dict:
 
 def run_size(size: int, args, tmp: Path, bbc: list[str], unrelated: list[str]) -> dict:
     from moderation import create_app
-    from moderation.db import get_engine
+    from moderation.plumbing.db import get_engine
 
     folder = tmp / f"n{size}"
     instance, logs = folder / "instance", folder / "logs"

@@ -77,8 +77,8 @@ def _import(make: Callable[[], Iterator[object]], url: str | None, tmp: Path) ->
     import sqlalchemy as sa
 
     from moderation import create_app
-    from moderation.db import get_session, make_engine, upgrade
-    from moderation.imports import store_records
+    from moderation.library.imports import store_records
+    from moderation.plumbing.db import get_session, make_engine, upgrade
 
     schema = None
     if url is None:

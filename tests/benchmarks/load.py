@@ -51,7 +51,7 @@ def _module(name: str, path: Path):
 
 bench_queue = _module("bench_queue", HERE / "queue.py")
 bench_mail = _module("bench_mail", HERE / "mail.py")
-from tests import dovecot as dovecot_kit  # noqa: E402
+from tests.support import dovecot as dovecot_kit  # noqa: E402
 
 PASSWORD = bench_queue.PASSWORD
 SCENARIOS = ("queue", "queue_filtered", "search", "case_page", "claim", "decide")
@@ -308,7 +308,7 @@ def accounting(url: str, expected: int, decided: list[int]) -> dict:
 def setup(url: str, instance: Path, count: int, clients: int, articles: int):
     """Seed the site's pages and staff; generate the mail."""
     from moderation import accounts, create_app
-    from moderation.db import transaction
+    from moderation.plumbing.db import transaction
 
     app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url})
     pages = bench_mail._pages(articles)
@@ -416,9 +416,9 @@ def finish_replies(env: dict) -> str:
     """
     code = ("from datetime import timedelta\n"
             "from moderation import create_app\n"
-            "from moderation.db import get_session\n"
+            "from moderation.plumbing.db import get_session\n"
             "from moderation.models import utcnow\n"
-            "from moderation.outbox import SMTPSettings, send_due\n"
+            "from moderation.replies.outbox import SMTPSettings, send_due\n"
             "app = create_app()\n"
             "with app.app_context():\n"
             "    settings = SMTPSettings.from_config(app.config)\n"

@@ -117,9 +117,9 @@ def _pages(articles: int) -> list[dict]:
 def _seed(app, pages: list[dict]) -> None:
     """Store the demo data, then the generated articles, originals and our provenance."""
     from moderation import demo
-    from moderation.db import transaction
     from moderation.intake.urls import canonical_url
     from moderation.models import Article, Original, Publisher, PublisherDomain
+    from moderation.plumbing.db import transaction
 
     demo.load(app, with_mail=False)
     with app.app_context(), transaction() as session:
@@ -146,7 +146,7 @@ def _seed(app, pages: list[dict]) -> None:
             session.add_all([article, original])
     # Our own provenance, as importing the articles would have computed it.
     from moderation import provenance
-    from moderation.db import get_session
+    from moderation.plumbing.db import get_session
 
     with app.app_context():
         index = provenance.get_index(app)
@@ -296,7 +296,7 @@ def _database(url: str | None, tmp: Path) -> tuple[str, str | None]:
     """A fresh migrated database: a SQLite file, or a new schema in the PostgreSQL database."""
     import sqlalchemy as sa
 
-    from moderation.db import make_engine, upgrade
+    from moderation.plumbing.db import make_engine, upgrade
 
     schema = None
     if url is None:
@@ -316,9 +316,9 @@ def _checks(session, count: int, kinds: Counter, receipt, seeded: dict) -> tuple
     """What was stored, and every way it differs from what was sent."""
     from sqlmodel import func, select
 
-    from moderation import audit
-    from moderation.ingest import UNREAD
+    from moderation.mailroom.reading import UNREAD
     from moderation.models import Case, MailMessage, Notice, Reply
+    from moderation.plumbing import audit
 
     notices = count - kinds["inquiry"] - kinds["auto_reply"]
     expected = {"notice": notices, "inquiry": kinds["inquiry"], "auto_reply": kinds["auto_reply"]}
@@ -433,9 +433,9 @@ def run(backend: str, url: str | None, messages: list[bytes], kinds: Counter, pa
     from sqlmodel import func, select
 
     from moderation import create_app, mailroom
-    from moderation.db import get_engine, get_session
     from moderation.mailbox import MaildirSource
     from moderation.models import AuditEvent, Case
+    from moderation.plumbing.db import get_engine, get_session
 
     label = f"{backend}-{batch_size}"
     url, schema = _database(url, tmp)
@@ -456,7 +456,7 @@ def run(backend: str, url: str | None, messages: list[bytes], kinds: Counter, pa
         return call
 
     statements = [0]
-    from moderation import mailbatch
+    from moderation.mailroom import batch as mailbatch
 
     alone: list[int] = []  # messages the batch reader handed to the careful path
     read_alone = mailbatch.read_alone
@@ -525,7 +525,7 @@ def run(backend: str, url: str | None, messages: list[bytes], kinds: Counter, pa
 
 
 def main() -> None:
-    from moderation.mailbatch import BATCH_SIZE
+    from moderation.mailroom.batch import BATCH_SIZE
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10000, help="messages to generate")

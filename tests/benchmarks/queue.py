@@ -168,9 +168,10 @@ def _mail(case: dict, rng: random.Random) -> tuple[object, object]:
 
 def load(app, count: int) -> dict:
     """Fill the database; returns the sampled case ids, searchable names and timings."""
-    from moderation import accounts, audit
-    from moderation.db import get_session, transaction
+    from moderation import accounts
     from moderation.models import Case, CaseTarget
+    from moderation.plumbing import audit
+    from moderation.plumbing.db import get_session, transaction
 
     rng, now, started = random.Random(SEED), datetime.now(UTC), time.perf_counter()
     with app.app_context():
@@ -224,7 +225,7 @@ def load(app, count: int) -> dict:
 @contextlib.contextmanager
 def database(base_url: str | None, tmp: Path):
     """A fresh, migrated database URL: a SQLite file, or a PostgreSQL schema dropped after."""
-    from moderation.db import make_engine, upgrade
+    from moderation.plumbing.db import make_engine, upgrade
 
     schema = None
     if base_url is None:
@@ -382,7 +383,7 @@ def server_times(log: Path, start: int) -> list[float]:
 def diagnose(instance: Path, url: str, data: dict, scenario_paths: dict) -> dict:
     """One request per scenario in-process: SQL statements, slowest plan, profile."""
     from moderation import create_app
-    from moderation.db import get_engine
+    from moderation.plumbing.db import get_engine
 
     app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url,
                       "WTF_CSRF_ENABLED": False})
@@ -437,7 +438,7 @@ def diagnose(instance: Path, url: str, data: dict, scenario_paths: dict) -> dict
 
 def run(backend: str, base_url: str | None, args, tmp: Path) -> dict:
     from moderation import create_app
-    from moderation.db import get_engine
+    from moderation.plumbing.db import get_engine
 
     folder = tmp / backend
     instance, logs = folder / "instance", folder / "logs"

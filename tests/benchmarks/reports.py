@@ -44,7 +44,6 @@ def _insert(session, table, rows: list[dict]) -> None:
 
 def load(app, n_articles: int, n_cases: int) -> dict:
     """Fill the database with explicit ids; returns row counts and the load time."""
-    from moderation.db import get_session
     from moderation.models import (
         Article,
         AuditEvent,
@@ -58,6 +57,7 @@ def load(app, n_articles: int, n_cases: int) -> dict:
         Publisher,
         PublisherDomain,
     )
+    from moderation.plumbing.db import get_session
 
     rng, started = random.Random(SEED), time.perf_counter()
     n_publishers, n_originals = 200, max(n_articles // 5, 10)
@@ -149,7 +149,7 @@ def load(app, n_articles: int, n_cases: int) -> dict:
 def timings(app) -> dict:
     """Seconds for each report's figures and forms, and for the two report pages."""
     from moderation import reports
-    from moderation.db import get_session
+    from moderation.plumbing.db import get_session
     from moderation.reports.provenance import publishers
 
     results = {}
@@ -178,7 +178,7 @@ def timings(app) -> dict:
 
 def run(base_url: str | None, args, tmp: Path) -> dict:
     from moderation import create_app
-    from moderation.db import make_engine, upgrade
+    from moderation.plumbing.db import make_engine, upgrade
 
     schema = None
     if base_url is None:

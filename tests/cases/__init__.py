@@ -1,0 +1,1 @@
+"""Tests of the cases room (moderation/cases/)."""

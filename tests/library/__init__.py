@@ -1,0 +1,1 @@
+"""Tests of the library room (moderation/library/)."""

@@ -1,0 +1,1 @@
+"""Tests of the mailbox room (moderation/mailbox/)."""

@@ -1,0 +1,1 @@
+"""Tests of the mailroom room (moderation/mailroom/)."""

@@ -1,0 +1,1 @@
+"""Tests of the matching room (moderation/matching/)."""

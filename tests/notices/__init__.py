@@ -1,0 +1,1 @@
+"""Tests of the notices room (moderation/notices/)."""

@@ -1,0 +1,1 @@
+"""Tests of the plumbing room (moderation/plumbing/)."""

@@ -1,0 +1,1 @@
+"""Tests of the provenance room (moderation/provenance/)."""

@@ -1,0 +1,1 @@
+"""Tests of the replies room (moderation/replies/)."""

@@ -1,0 +1,1 @@
+"""Shared test kit: a local web server, an SMTP server, Chromium, a throw-away Dovecot, checking fixtures."""
