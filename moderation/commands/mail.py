@@ -14,7 +14,7 @@ from sqlmodel import select
 from .. import mailroom
 from ..mailbox import SourceError, open_source
 from ..mailroom import lock as mailboxlock
-from ..mailroom.reading import retry_quarantined
+from ..mailroom.batch import retry_quarantined
 from ..models import MailMessage, Notice
 from ..plumbing import db, site_settings
 from ..replies.outbox import SMTPSettings, send_due

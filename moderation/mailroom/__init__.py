@@ -17,7 +17,6 @@ from sqlmodel import Session, func, select
 from ..mailbox import ImapSource, MailSource, SourceError, parse_imap_key
 from ..models import MailMessage
 from .batch import BATCH_SIZE, Incoming, ingest_batch
-from .reading import ingest
 
 
 @dataclass
@@ -46,19 +45,14 @@ def receive(session: Session, source: MailSource, *, config: dict, source_name: 
 
     A crash between the commit and the acknowledgement leaves the message on offer; the
     next pass finds its bytes already stored (sha256) and only acknowledges it. Messages are
-    taken ``batch_size`` at a time (see mailbatch); 1 ingests each alone, as ``ingest`` does.
+    taken ``batch_size`` at a time (see batch.py; 1 makes every message a batch of its own).
     """
     receipt = Receipt()
     comparisons: dict = {}  # engine results, shared by the batches of this pass
     waiting: list[Incoming] = []
 
     def take() -> None:
-        if batch_size > 1:
-            results = ingest_batch(session, waiting, config=config, comparisons=comparisons)
-        else:
-            results = [ingest(session, item.raw, config=config, source=item.source,
-                              mailbox_key=item.key, uidvalidity=item.uidvalidity, uid=item.uid)
-                       for item in waiting]
+        results = ingest_batch(session, waiting, config=config, comparisons=comparisons)
         for item, result in zip(waiting, results, strict=True):
             receipt.outcomes[result.outcome] += 1
             if result.classification:

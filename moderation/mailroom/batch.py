@@ -1,7 +1,9 @@
-"""Taking mail in a batch at a time: raw bytes stored and committed first, then read together.
+"""The one way mail comes in: a batch at a time, raw bytes stored and committed first, then
+read together. One message is a batch of one (``ingest``), and quarantined mail is read
+again the same way (``retry_quarantined``).
 
-Each message ends up as ``ingest.ingest`` would leave it taken alone, in the same order
-(tests/test_mail_batch.py compares both ways). What changes is the work per message:
+Each message ends up as it would taken in a batch of its own, in the same order
+(tests/mailroom/test_mail_batch.py compares both ways). The steps:
 
 1. Store: the batch's new messages (unknown by sha256, and by Message-ID with sender) are
    inserted together and committed, quarantined as ``UNREAD``. From then on their bytes are
@@ -15,27 +17,39 @@ Each message ends up as ``ingest.ingest`` would leave it taken alone, in the sam
 Mail whose reading needs the database as it goes (replies and bounces looking for their
 case, counter-notices, retractions, originals to fetch) is read alone (``read_alone``) in
 its place in the order and its own transaction. If writing a batch fails, it is rolled back
-and its messages are read alone, so one bad message costs only itself.
+and its messages are read alone, so one bad message costs only itself. If another importer
+stored some of the same messages at the same moment, the store is tried again and finds
+them as duplicates.
 """
 
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from .. import cases
 from ..models import MailMessage, utcnow
 from ..plumbing import audit
 from ..plumbing.rows import insert_returning_ids, row_values
 from .plans import Reader, Stored
-from .reading import UNREAD, IngestResult, ingest, message_identity, quarantine, read_message
+from .reading import (
+    STILL_READING,
+    UNREAD,
+    IngestResult,
+    message_identity,
+    quarantine,
+    read_message,
+)
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100
 # A case changed by a reviewer while a message about it was read: read it again, this often.
 CONFLICT_ATTEMPTS = 3
+# Another importer storing the same messages at the same moment: store again, this often.
+STORE_ATTEMPTS = 3
 
 
 @dataclass
@@ -47,21 +61,64 @@ class Incoming:
     source: str = ""
     uidvalidity: int | None = None
     uid: int | None = None
+    received_at: datetime | None = None  # now, unless told
 
 
 def ingest_batch(session: Session, incoming: list[Incoming], *, config: dict,
                  comparisons: dict | None = None) -> list[IngestResult]:
     """Store and read the messages; one result per message, in order, all committed."""
-    slots = store(session, incoming)
-    if slots is None:  # another importer stored some of them meanwhile: one at a time
-        return [ingest(session, item.raw, config=config, source=item.source,
-                       mailbox_key=item.key, uidvalidity=item.uidvalidity, uid=item.uid)
-                for item in incoming]
+    for _attempt in range(STORE_ATTEMPTS):
+        slots = store(session, incoming)
+        if slots is not None:
+            break
+    else:
+        raise RuntimeError("other importers kept storing the same messages; try again")
     fresh = [slot for slot in slots if isinstance(slot, Stored)]
-    reader = Reader(session, config=config, comparisons={} if comparisons is None else comparisons,
-                    alone=lambda s, message_id: read_alone(s, message_id, config=config))
-    read = dict(zip([m.id for m in fresh], reader.read(fresh), strict=True)) if fresh else {}
+    read = dict(zip([m.id for m in fresh], _reader(session, config, comparisons).read(fresh),
+                    strict=True)) if fresh else {}
     return [read[slot.id] if isinstance(slot, Stored) else slot for slot in slots]
+
+
+def ingest(session: Session, raw: bytes, *, config: dict, source: str = "",
+           mailbox_key: str | None = None, uidvalidity: int | None = None,
+           uid: int | None = None, now: datetime | None = None) -> IngestResult:
+    """Store one message exactly once and act on it: a batch of one."""
+    return ingest_batch(session, [Incoming(mailbox_key or "", raw, source, uidvalidity, uid,
+                                           now)], config=config)[0]
+
+
+def retry_quarantined(session: Session, *, config: dict,
+                      interrupted_only: bool = False) -> list[IngestResult]:
+    """Read quarantined messages again (after a fix to the parser, say), a batch at a time.
+
+    Messages an import stored moments ago and is still reading are left to it. With
+    ``interrupted_only`` just the messages an import stored but never read (it was killed)
+    are read: `mail fetch --watch` does that on each pass, so nothing waits for a person.
+    A message that then fails to read gets its own reason and is not tried again.
+    """
+    unread = func.coalesce(MailMessage.quarantine_reason, "") == UNREAD
+    busy = unread & (MailMessage.received_at > utcnow() - STILL_READING)
+    wanted = [MailMessage.classification == "quarantined", ~busy]
+    if interrupted_only:
+        wanted.append(unread)
+    ids = session.exec(select(MailMessage.id).where(*wanted).order_by(MailMessage.id)).all()
+    results: list[IngestResult] = []
+    reader = _reader(session, config, None, event="mail.retry")
+    for start in range(0, len(ids), BATCH_SIZE):
+        rows = session.exec(select(MailMessage.id, MailMessage.sha256, MailMessage.raw,
+                                   MailMessage.received_at)
+                            .where(MailMessage.id.in_(ids[start:start + BATCH_SIZE]))
+                            .order_by(MailMessage.id)).all()
+        now = utcnow()  # read now: replies and new inquiries date from the retry
+        results += reader.read([Stored(*row, now=now) for row in rows])
+    return results
+
+
+def _reader(session: Session, config: dict, comparisons: dict | None, *,
+            event: str = "mail.receive") -> Reader:
+    return Reader(session, config=config, comparisons={} if comparisons is None else comparisons,
+                  event=event,
+                  alone=lambda s, stored: read_alone(s, stored, config=config, event=event))
 
 
 def store(session: Session, incoming: list[Incoming]) -> list[Stored | IngestResult] | None:
@@ -92,7 +149,8 @@ def store(session: Session, incoming: list[Incoming]) -> list[Stored | IngestRes
         rows.append(row_values(
             MailMessage, sha256=digest, raw=item.raw, source=item.source[:500],
             mailbox_key=item.key, uidvalidity=item.uidvalidity, uid=item.uid,
-            received_at=utcnow(), classification="quarantined", quarantine_reason=UNREAD,
+            received_at=item.received_at or utcnow(), classification="quarantined",
+            quarantine_reason=UNREAD,
             # Kept while it waits, so that a copy under other headers is known meanwhile.
             message_id=mid if mid and len(mid) <= 998 else None, from_addr=sender[:500]))
         slot = [len(rows) - 1]  # becomes the id once inserted
@@ -121,12 +179,14 @@ def store(session: Session, incoming: list[Incoming]) -> list[Stored | IngestRes
     return out
 
 
-def read_alone(session: Session, message_id: int, *, config: dict) -> IngestResult:
-    """Read one stored message in its own transaction, as ``ingest`` reads a new one."""
+def read_alone(session: Session, stored: Stored, *, config: dict,
+               event: str = "mail.receive") -> IngestResult:
+    """Read one stored message in its own transaction, with the database as it goes."""
+    message_id = stored.id
     for _attempt in range(CONFLICT_ATTEMPTS):
         message = session.get(MailMessage, message_id)
         try:
-            result = read_message(session, message, config, message.received_at)
+            result = read_message(session, message, config, stored.now)
             break
         except cases.CaseConflict:
             continue  # cases.apply rolled back: read it again against the case as it is now
@@ -141,7 +201,7 @@ def read_alone(session: Session, message_id: int, *, config: dict) -> IngestResu
         message = session.get(MailMessage, message_id)
         quarantine(message, "a case it concerns kept changing while it was read: retry it")
         result = IngestResult(message.id, "quarantined", "quarantined")
-    audit.record(session, "mail.receive", actor="mailbox", object_type="mail",
+    audit.record(session, event, actor="mailbox", object_type="mail",
                  object_id=message.id, after={"classification": message.classification,
                                               "case_id": result.case_id})
     session.commit()

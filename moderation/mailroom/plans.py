@@ -1,8 +1,8 @@
 """Reading a stored batch of mail together: each message's outcome decided in memory, then
 written with the others in a few multi-row statements.
 
-Every step stands for one of ``ingest.read_message`` and gives the same result (see
-tests/test_mail_batch.py); what the database would be asked message by message is loaded
+Every step stands for one of ``reading.read_message`` and gives the same result (see
+tests/mailroom/test_mail_batch.py); what the database would be asked message by message is loaded
 for the whole batch up front (``Senders``, ``corpus.Evidence.for_notices``) and kept
 up to date as the batch is read. Messages whose reading needs the database itself are
 handed to ``alone`` (see ``mailbatch``). Rows are kept as plain values, not ORM objects,
@@ -45,6 +45,10 @@ class Stored:
     sha256: str
     raw: bytes
     received_at: datetime
+    now: datetime | None = None  # when it is read: received_at unless read again later
+
+    def __post_init__(self) -> None:
+        self.now = self.now or self.received_at
 
 
 @dataclass
@@ -75,8 +79,9 @@ class Reader:
     """Reads a batch; ``alone(session, message_id)`` reads one message the careful way."""
 
     def __init__(self, session: Session, *, config: dict, comparisons: dict,
-                 alone: Callable[[Session, int], IngestResult]) -> None:
-        self.session, self.config, self.alone = session, config, alone
+                 alone: Callable[[Session, Stored], IngestResult],
+                 event: str = "mail.receive") -> None:
+        self.session, self.config, self.alone, self.event = session, config, alone, event
         self.comparisons = comparisons
         self.loop_id = loop_id(str(config["MAIL_FROM"]))
         self.fetch = bool(config.get("FETCH_CLAIMED_ORIGINALS"))
@@ -96,7 +101,7 @@ class Reader:
                 # Read alone, in its own transaction, after everything before it is written.
                 results += self._write(pending)
                 pending = []
-                results.append(self.alone(self.session, message.id))
+                results.append(self.alone(self.session, message))
                 done = index + 1
                 self.senders.reload(self.session)  # it may have opened or joined a case
             results += self._write(pending)
@@ -106,7 +111,7 @@ class Reader:
             log.exception("batch write failed; reading %d messages one by one",
                           len(messages) - done)
             self.session.rollback()
-            results = results[:done] + [self.alone(self.session, m.id) for m in messages[done:]]
+            results = results[:done] + [self.alone(self.session, m) for m in messages[done:]]
         return results
 
     def _understand(self, messages: list[Stored]) -> dict:
@@ -141,7 +146,7 @@ class Reader:
 
     def _parse(self, message: Stored) -> ParsedMessage | MailParseError:
         try:
-            return parse_message(message.raw, now=message.received_at)
+            return parse_message(message.raw, now=message.now)
         except MailParseError as exc:
             return exc
 
@@ -164,7 +169,7 @@ class Reader:
 
     def _received(self, plan: Plan) -> None:
         plan.events.append(lambda: audit.Entry(
-            "mail.receive", "mailbox", "mail", plan.message.id,
+            self.event, "mailbox", "mail", plan.message.id,
             after={"classification": plan.label, "case_id": plan.case_id}))
 
     def _decide(self, message: Stored) -> Plan | None:
@@ -177,7 +182,7 @@ class Reader:
             "classification": verdict.label, "quarantine_reason": None,
             "classification_reasons": list(verdict.reasons)}
         plan = Plan(message, columns, verdict.label)
-        now, sender = message.received_at, columns["from_addr"]
+        now, sender = message.now, columns["from_addr"]
         if verdict.label == "inquiry":
             plan.case = NewCase("inquiry", columns["subject"] or "(no subject)",
                                 columns["from_name"], sender, None,
@@ -206,7 +211,7 @@ class Reader:
                     "takedown", columns["subject"] or "(no subject)",
                     claimant.get("organisation") or claimant.get("name") or columns["from_name"],
                     notice.claimant_email, notice.jurisdiction,
-                    cases.due_from(now, self.config, notice.jurisdiction))
+                    cases.due_from(message.received_at, self.config, notice.jurisdiction))
                 plan.targets = targets_for(plan.case, notice)
                 plan.acknowledge = True
                 self._opened(plan)
@@ -262,7 +267,7 @@ class Reader:
         reply = autoreplies.acknowledgement_for_new_case(
             plan.case, message, plan.notice, targets, config=self.config,
             last_ack_to_sender_at=self.senders.last_acknowledged(message.from_addr),
-            now=plan.message.received_at)
+            now=plan.message.now)
         if reply is None:
             return []
         self.senders.acknowledged(reply["to_addr"], reply["created_at"])

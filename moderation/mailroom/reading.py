@@ -1,6 +1,11 @@
-"""Receiving one e-mail: store it raw, parse, classify, understand, verify, open or join a case."""
+"""Reading one stored e-mail: parse, classify, understand, verify, open or join a case.
 
-import hashlib
+The pieces every reading shares (the columns a message fills, the notice it makes,
+quarantine), and ``read_message``: the careful reading, in the caller's transaction, of mail
+that needs the database as it is read (replies, bounces, counter-notices, retractions,
+originals to fetch). Mail comes in only through ``batch.ingest_batch``, which uses both.
+"""
+
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,13 +13,12 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parseaddr
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from .. import cases
 from ..cases import autoreplies, restoration
 from ..mailbox import MailParseError, ParsedMessage, normalise_message_id, parse_message
-from ..models import Case, MailMessage, Notice, utcnow
+from ..models import Case, MailMessage, Notice
 from ..notices import extract_notice, to_json
 from ..notices.classify import classify
 from ..plumbing import audit
@@ -22,6 +26,8 @@ from ..plumbing.rows import new_row
 from ..provenance import verification
 from ..replies.outbox import loop_id
 from . import threads as mailthreads
+from .senders import Senders
+from .threads import DUPLICATE_WINDOW
 
 log = logging.getLogger(__name__)
 # Batches store raw mail first, quarantined with this reason until it has been read. If the
@@ -119,7 +125,10 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
             notice.case_id = withdrawn.id
             _attach(session, message, withdrawn, "case.retraction_received")
             return withdrawn, False
-    duplicate_of = mailthreads.duplicate_case(session, notice, message.from_addr, now)
+    since = now - DUPLICATE_WINDOW  # the batch reader's rule (plans.Reader), from the database
+    senders = Senders(session, {message.from_addr, notice.claimant_email or ""}, since=since)
+    duplicate_id = senders.duplicate_case(notice, message.from_addr, since=since)
+    duplicate_of = session.get(Case, duplicate_id) if duplicate_id is not None else None
     if duplicate_of is not None:
         notice.case_id = duplicate_of.id
         _attach(session, message, duplicate_of, "notice.duplicate")
@@ -186,81 +195,3 @@ def message_identity(raw: bytes) -> tuple[str | None, str]:
     except Exception:  # unreadable headers: the full parse will say why
         return None, ""
     return message_id, sender
-
-
-def _same_message_again(session: Session, raw: bytes) -> int | None:
-    """A copy already stored under other transport headers: same Message-ID, same sender."""
-    message_id, sender = message_identity(raw)
-    if not message_id or not sender:
-        return None
-    return session.exec(select(MailMessage.id).where(
-        MailMessage.message_id == message_id, MailMessage.from_addr == sender)).first()
-
-
-def ingest(
-    session: Session, raw: bytes, *, config: dict, source: str = "", mailbox_key: str | None = None,
-    uidvalidity: int | None = None, uid: int | None = None, now: datetime | None = None,
-) -> IngestResult:
-    """Store one message exactly once and act on it, in one transaction (committed here)."""
-    now = now or utcnow()
-    digest = hashlib.sha256(raw).hexdigest()
-    existing = session.exec(select(MailMessage.id).where(MailMessage.sha256 == digest)).first()
-    if existing is None:
-        existing = _same_message_again(session, raw)
-    if existing is not None:
-        return IngestResult(existing, "duplicate")
-    message = new_row(MailMessage, sha256=digest, raw=raw, source=source[:500],
-                      mailbox_key=mailbox_key, uidvalidity=uidvalidity, uid=uid, received_at=now)
-    try:
-        session.add(message)
-        session.flush()
-        try:
-            result = read_message(session, message, config, now)
-        except cases.CaseConflict:
-            raise
-        except Exception as exc:  # a bug must not lose the mail: keep it, quarantined, say why
-            log.exception("message %s could not be processed", digest[:12])
-            session.rollback()
-            message = new_row(MailMessage, sha256=digest, raw=raw, source=source[:500],
-                              mailbox_key=mailbox_key, uidvalidity=uidvalidity, uid=uid,
-                              received_at=now, classification="quarantined",
-                              quarantine_reason=f"the desk failed while reading it ({exc})")
-            session.add(message)
-            session.flush()
-            result = IngestResult(message.id, "quarantined", "quarantined")
-        audit.record(session, "mail.receive", actor="mailbox", object_type="mail",
-                     object_id=message.id, after={"classification": message.classification,
-                                                  "case_id": result.case_id})
-        session.commit()
-    except IntegrityError:
-        # Another importer stored the same bytes first: one copy is enough.
-        session.rollback()
-        existing = session.exec(select(MailMessage.id).where(MailMessage.sha256 == digest)).first()
-        return IngestResult(existing, "duplicate")
-    return result
-
-
-def retry_quarantined(session: Session, *, config: dict,
-                      interrupted_only: bool = False) -> list[IngestResult]:
-    """Read quarantined messages again (after a fix to the parser, say).
-
-    Messages an import stored moments ago and is still reading are left to it. With
-    ``interrupted_only`` just the messages an import stored but never read (it was killed)
-    are read: `mail fetch --watch` does that on each pass, so nothing waits for a person.
-    A message that then fails to read gets its own reason and is not tried again.
-    """
-    results = []
-    unread = func.coalesce(MailMessage.quarantine_reason, "") == UNREAD
-    busy = unread & (MailMessage.received_at > utcnow() - STILL_READING)
-    wanted = [MailMessage.classification == "quarantined", ~busy]
-    if interrupted_only:
-        wanted.append(unread)
-    ids = session.exec(select(MailMessage.id).where(*wanted)).all()
-    for message_id in ids:
-        message = session.get(MailMessage, message_id)
-        result = read_message(session, message, config, utcnow())
-        audit.record(session, "mail.retry", actor="mailbox", object_type="mail",
-                     object_id=message.id, after={"classification": message.classification})
-        session.commit()
-        results.append(result)
-    return results

@@ -1,7 +1,7 @@
 """Which case an incoming message belongs to: the one it answers, repeats, disputes or
 withdraws (asked of the database; mailsenders answers the same for a batch from memory)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -50,18 +50,6 @@ def _notices_from(session: Session, sender: str, **where) -> list[tuple[Notice, 
     for name, value in where.items():
         query = query.where(getattr(Notice, name) == value)
     return list(session.exec(query.order_by(Notice.id)).all())
-
-
-def duplicate_case(session: Session, notice: Notice, sender: str, now: datetime) -> Case | None:
-    """An earlier case from the same sender about the same pages, within the window."""
-    if not notice.target_urls or not sender:
-        return None
-    since = now - DUPLICATE_WINDOW
-    wanted = set(notice.target_urls)
-    for earlier, case in _notices_from(session, sender, kind=notice.kind):
-        if earlier.created_at >= since and set(earlier.target_urls) == wanted:
-            return case
-    return None
 
 
 def case_for_counter_notice(session: Session, notice: Notice) -> Case | None:

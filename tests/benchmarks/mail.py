@@ -10,8 +10,7 @@ extraction, verification against the claimed originals, case creation and acknow
 
 Two modes per backend, each in a fresh database seeded alike: "batched" (``--batch-size``
 messages stored, read and committed together) takes all messages; the baseline "per-message"
-(``ingest`` alone, one commit per message, as before batching) takes the first
-``--baseline-count`` of them. The first ``--baseline-count`` messages must come out the same
+(batches of one: one commit per message) takes the first ``--baseline-count`` of them. The first ``--baseline-count`` messages must come out the same
 both ways (messages, notices, cases, targets, replies and audit events, timestamps aside).
 SQLite runs in a temporary instance; PostgreSQL (when --database-url is given) in throw-away
 schemas, dropped afterwards. Checks the stored result, prints a table and one JSON line.
@@ -444,7 +443,7 @@ def run(backend: str, url: str | None, messages: list[bytes], kinds: Counter, pa
     box = tmp / f"Maildir-{label}"
     _write_maildir(box, messages)
     units: list[float] = []  # seconds per commit unit: a batch, or a message alone
-    real = {"ingest": mailroom.ingest, "ingest_batch": mailroom.ingest_batch}
+    real = {"ingest_batch": mailroom.ingest_batch}
 
     def timed(name):
         def call(*args, **kwargs):
@@ -462,7 +461,7 @@ def run(backend: str, url: str | None, messages: list[bytes], kinds: Counter, pa
     read_alone = mailbatch.read_alone
 
     def counted_alone(*args, **kwargs):
-        alone.append(args[1])
+        alone.append(args[1].id)
         return read_alone(*args, **kwargs)
 
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from moderation import demo
 from moderation.cases import decisions, restoration
-from moderation.mailroom.reading import ingest
+from moderation.mailroom.batch import ingest
 from moderation.models import (
     Article,
     AuditEvent,

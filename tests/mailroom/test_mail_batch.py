@@ -1,4 +1,4 @@
-"""Mail taken in a batch at a time ends up exactly as taken in one message at a time."""
+"""Mail taken in a batch at a time ends up exactly as taken in batches of one message."""
 
 import re
 import shutil
@@ -13,7 +13,8 @@ from moderation.mailbox import MaildirSource
 from moderation.mailroom import batch as mailbatch
 from moderation.mailroom import plans as mailplans
 from moderation.mailroom import receive
-from moderation.mailroom.reading import UNREAD, retry_quarantined
+from moderation.mailroom.batch import retry_quarantined
+from moderation.mailroom.reading import UNREAD
 from moderation.models import AuditEvent, Case, CaseTarget, MailMessage, Notice, Reply
 from moderation.plumbing import audit, rows
 from moderation.plumbing.db import get_session
@@ -75,7 +76,7 @@ def _take_in(app, box: Path, batch_size: int):
 
 @pytest.fixture(params=BACKENDS)
 def two_apps(request, tmp_path, sqlite_template):
-    """Two fresh apps on the same backend: one takes mail in batches, one a message at a time."""
+    """Two fresh apps on the same backend: one takes mail in batches, one in batches of one."""
     urls = [fresh_database(request.param, tmp_path / name, sqlite_template)
             for name in ("batched", "alone")]
     apps = [make_test_app(tmp_path / name, next(url)) for name, url in
@@ -86,11 +87,11 @@ def two_apps(request, tmp_path, sqlite_template):
         next(url, None)
 
 
-def test_a_batch_ends_up_as_messages_taken_one_at_a_time(two_apps, tmp_path, monkeypatch):
+def test_a_batch_ends_up_as_batches_of_one_message(two_apps, tmp_path, monkeypatch):
     alone_calls = []
     real = mailbatch.read_alone
     monkeypatch.setattr(mailbatch, "read_alone",
-                        lambda *a, **k: alone_calls.append(a[1]) or real(*a, **k))
+                        lambda *a, **k: alone_calls.append(a[1].id) or real(*a, **k))
     batched, alone = two_apps
     first = _take_in(batched, _maildir(tmp_path / "a", MESSAGES), batch_size=100)
     second = _take_in(alone, _maildir(tmp_path / "b", MESSAGES), batch_size=1)
@@ -248,3 +249,36 @@ def test_rows_built_fast_hold_what_the_model_would_hold(model, values):
     expected = comparable(model(**values).model_dump())
     assert comparable(rows.new_row(model, **values).model_dump()) == expected
     assert comparable(rows.row_values(model, **values)) == expected
+
+
+def test_a_store_that_collides_with_another_importer_is_tried_again(any_app, monkeypatch):
+    real, calls = mailbatch.store, []
+
+    def collide_once(session, incoming):
+        calls.append(len(incoming))
+        if len(calls) == 1:  # as store says when another importer's insert came first
+            return None
+        return real(session, incoming)
+
+    monkeypatch.setattr(mailbatch, "store", collide_once)
+    with any_app.app_context():
+        session = get_session()
+        [result] = mailbatch.ingest_batch(session, [mailbatch.Incoming("k", DMCA, "test")],
+                                          config=any_app.config)
+        assert calls == [1, 1] and result.outcome == "stored" and result.new_case
+        again = mailbatch.ingest(session, DMCA, config=any_app.config)
+        assert again.outcome == "duplicate" and again.message_id == result.message_id
+
+
+def test_retried_mail_is_read_by_the_batch_reader_and_audited_as_a_retry(any_app):
+    with any_app.app_context():
+        session = get_session()
+        stored = mailbatch.store(session, [mailbatch.Incoming("k", DMCA, "test")])
+        message = session.get(MailMessage, stored[0].id)
+        message.received_at -= timedelta(hours=1)  # no import is still reading it
+        session.commit()
+        [result] = retry_quarantined(session, config=any_app.config, interrupted_only=True)
+        assert result.outcome == "stored" and result.classification == "notice"
+        assert result.new_case and session.get(MailMessage, result.message_id).case_id
+        actions = session.exec(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+        assert actions == ["case.open", "reply.queue", "mail.retry"]

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from moderation import cases, demo
 from moderation.mailbox import EmlSource
 from moderation.mailroom import receive
-from moderation.mailroom.reading import ingest
+from moderation.mailroom.batch import ingest
 from moderation.models import Case, MailMessage, Notice
 from moderation.plumbing.db import get_engine, get_session
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from moderation.mailroom import retention
-from moderation.mailroom.reading import ingest
+from moderation.mailroom.batch import ingest
 from moderation.models import AuditEvent, Case, MailMessage, Notice, utcnow
 from moderation.plumbing import audit
 from moderation.plumbing.db import get_session, transaction

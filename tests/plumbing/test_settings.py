@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from moderation import cases, demo
-from moderation.mailroom.reading import ingest
+from moderation.mailroom.batch import ingest
 from moderation.models import AuditEvent
 from moderation.plumbing import site_settings
 from moderation.plumbing.db import get_session

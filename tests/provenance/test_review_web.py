@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from moderation import demo
 from moderation.library import licences
-from moderation.mailroom.reading import ingest
+from moderation.mailroom.batch import ingest
 from moderation.models import Case, MatchFeedback, Publisher, WebhookDelivery
 from moderation.plumbing.db import get_session, transaction
 
