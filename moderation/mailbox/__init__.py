@@ -1,8 +1,9 @@
-"""The mail library: sources of raw mail, MIME parsing and classification (no database, no web).
+"""The mail library: sources of raw mail and MIME parsing (no database, no web).
 
 Typical use by the importer::
 
-    from moderation.mailbox import classify, open_source, parse_message, MailParseError
+    from moderation.mailbox import open_source, parse_message, MailParseError
+    from moderation.notices.classify import classify
 
     with open_source("instance/inbox") as source:         # or ImapSource(...)
         for key, raw in source:
@@ -26,10 +27,8 @@ returns a ``ParsedMessage`` or raises ``MailParseError(reason)``; oddities that 
 parsing are listed in ``ParsedMessage.warnings``. ``normalise_message_id`` gives the form
 used for Message-ID, In-Reply-To and References ("<local@domain>").
 
-Classification: ``classify(parsed, *, loop_id, case_tag_pattern=CASE_TAG_PATTERN,
-is_our_message_id=None)`` returns ``Classification(label, reasons)`` with a label among
-notice, reply, inquiry, auto_reply, bounce, spam; ``case_number_from(parsed)`` reads
-"[Case #123]" from the subject.
+Classification (what a message is: notice, reply, inquiry, auto_reply, bounce, spam) is
+the notices room's first step: ``moderation.notices.classify``.
 
 May import: nothing of the desk. Imported by: notices, mailroom, commands, demo.
 """
