@@ -102,6 +102,8 @@ def gunzip(data: bytes, limit: int = SITEMAP_MAX_BYTES) -> bytes:
         raise ValueError(
             f"uncompressed it is over {limit // (1024 * 1024)} MB, the sitemap limit"
         )
+    if not inflater.eof:
+        raise ValueError("the gzip file is damaged or cut short")
     return out
 
 
@@ -111,6 +113,8 @@ def parse_sitemap(data: bytes, url: str, *, max_urls: int = SITEMAP_MAX_URLS) ->
     Raises SitemapError for what is no sitemap; addresses beyond ``max_urls`` are left out
     with a warning, so a runaway file costs bounded memory.
     """
+    if not data.strip():
+        raise SitemapError(url, "the file is empty; it lists no pages")
     if data[:2] == b"\x1f\x8b":
         try:
             data = gunzip(data)
@@ -121,6 +125,7 @@ def parse_sitemap(data: bytes, url: str, *, max_urls: int = SITEMAP_MAX_URLS) ->
         return _text_sitemap(data, url, max_urls)
     parser = XMLPullParser(events=("start", "end"))
     sitemap: Sitemap | None = None
+    root = None
     loc = lastmod = None
     skipped = 0
     view = memoryview(data)
@@ -136,6 +141,7 @@ def parse_sitemap(data: bytes, url: str, *, max_urls: int = SITEMAP_MAX_URLS) ->
                                 url, f"not a sitemap (the file starts with <{tag}>, not "
                                 "<urlset> or <sitemapindex>)")
                         sitemap = Sitemap("urlset" if tag == "urlset" else "index")
+                        root = element
                     continue
                 if tag == "loc":
                     loc = (element.text or "").strip()
@@ -148,7 +154,7 @@ def parse_sitemap(data: bytes, url: str, *, max_urls: int = SITEMAP_MAX_URLS) ->
                         else:
                             skipped += 1
                     loc = lastmod = None
-                    element.clear()  # what was read goes: memory stays bounded
+                    root.clear()  # what was read goes: memory stays bounded
         parser.close()
     except SyntaxError as exc:  # ParseError: broken XML, with its line and column
         raise SitemapError(url, f"the XML is broken ({exc}); nothing was read from it") from None
