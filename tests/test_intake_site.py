@@ -102,7 +102,9 @@ def test_robots_txt_is_read_once_and_obeyed(site: Site) -> None:
 def test_a_failing_robots_txt_stops_the_pass_politely(site: Site) -> None:
     site.routes["/robots.txt"] = Route(b"oops", status=503, etag=False)
     with SiteFetcher(["127.0.0.1"], delay=0) as fetcher:
-        assert fetcher.refusal(site.base + "/a.html") == "robots.txt asks robots not to read it"
+        assert fetcher.refusal(site.base + "/a.html") == (
+            "robots.txt could not be read (the server answered 503); the site is not read "
+            "until it can be")
 
 
 def test_a_crawl_delay_longer_than_ours_is_kept(site: Site) -> None:

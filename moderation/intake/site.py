@@ -249,6 +249,7 @@ class SiteFetcher(Fetcher):
         self.domains = {canonical_host(d) for d in domains if d.strip()}
         self.boilerplate = boilerplate
         self._robots: dict[str, RobotFileParser] = {}
+        self._robots_problem: dict[str, str] = {}
 
     # -- where the desk may go -------------------------------------------------------------
 
@@ -276,14 +277,21 @@ class SiteFetcher(Fetcher):
         root = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
         rules = self._robots.get(root)
         if rules is None:
+            problem = ""
             rules = RobotFileParser(root + "/robots.txt")
             try:
                 response = self._get(root + "/robots.txt", ROBOTS_TYPES, "a robots.txt file",
                                      keep=frozenset(range(400, 600)), max_bytes=512 * 1024)
-            except FetchError:
-                response = None
+            except FetchError as exc:
+                response, problem = None, exc.reason
             if response is None or response.status >= 500:
-                rules.disallow_all = True  # an unreachable robots.txt: ask again next pass
+                # As search engines do: an unreadable robots.txt may hide a "keep out", so
+                # nothing of the site is read this pass; the next pass asks again.
+                rules.disallow_all = True
+                problem = problem if response is None else f"the server answered {response.status}"
+                self._robots_problem[root] = (
+                    f"robots.txt could not be read ({problem}); the site is not read until "
+                    "it can be")
             elif response.status in (401, 403):
                 rules.disallow_all = True
             elif response.status >= 400:
@@ -308,7 +316,9 @@ class SiteFetcher(Fetcher):
         if not self.ours(url):
             return self.outside_reason(url)
         if not self.robots(url).can_fetch(self.user_agent, url):
-            return "robots.txt asks robots not to read it"
+            parts = urlsplit(url)
+            root = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+            return self._robots_problem.get(root) or "robots.txt asks robots not to read it"
         return None
 
     # -- pages -----------------------------------------------------------------------------
