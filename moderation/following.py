@@ -369,6 +369,8 @@ def feed_targets(session: Session, fetcher: SiteFetcher, feeds: Iterable[str],
             _failed_list(session, exc, "feed", report)
             continue
         _remember_list(session, answer, "feed")
+        for warning in answer.warnings:
+            report.notes.append(f"{feed}: {warning}")
         if answer.outcome == "not_modified":
             yield from _retry_targets(session, feed)
             continue

@@ -313,3 +313,36 @@ def test_the_crawler_names_itself(app, site):
         fetcher.client.stream = stream
         assert fetcher.fetch_if_changed(site.base + "/ua").outcome == "fetched"
     assert seen[-1] == f"{CRAWLER_AGENT} (+desk@uscntv.com)"
+
+
+def test_last_modified_alone_makes_a_conditional_request(runner, app, site):
+    site.routes["/robots.txt"] = Route(b"", content_type="text/plain")
+    site.routes["/old.html"] = Route(page("旧闻"), etag=False, last_modified=1714550400.0)
+    assert "1 new" in runner.invoke(args=["articles", "fetch", site.base + "/old.html"]).output
+    seen = len(site.requests())
+    again = runner.invoke(args=["articles", "fetch", site.base + "/old.html"])
+    assert "1 unchanged" in again.output
+    assert site.requests(seen)[-1] == ("/old.html", 304)
+
+
+def test_a_broken_feed_is_reported_in_words(runner, app, site):
+    site.routes["/robots.txt"] = Route(b"", content_type="text/plain")
+    site.routes["/feed.rss"] = Route(b"<rss><channel><item><title>unclosed",
+                                     content_type="application/rss+xml")
+    result = runner.invoke(args=["articles", "feed", site.base + "/feed.rss"])
+    assert result.exit_code == 1
+    assert "feed.rss: not an RSS or Atom feed (nothing in it could be read as one)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_page_listed_by_two_sitemaps_is_read_and_stored_once(runner, app, site):
+    build(site)
+    b = site.base
+    site.routes["/sitemap-dup.xml"] = Route(
+        sitemap_xml([(b + "/news/1.html", "2024-05-01"), (b + "/news/1.html#top", None)]),
+        content_type="application/xml")
+    result = runner.invoke(args=["articles", "sitemap", b + "/sitemap-news.xml",
+                                 b + "/sitemap-dup.xml"])
+    assert "2 new, 0 changed, 0 unchanged, 0 failed" in result.output
+    assert [p for p, _ in site.requests()].count("/news/1.html") == 1
+    assert len(articles(app)) == 2

@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 from xml.etree.ElementTree import XMLPullParser  # nosec B405 - expat fetches no entities
+from xml.sax import SAXException  # nosec B406 - only its exception class
 
+import feedparser
 import httpx
 
 from .boilerplate import BoilerplateModel
@@ -380,13 +382,16 @@ class SiteFetcher(Fetcher):
         if response.status == 304:
             return ListAnswer(url, "not_modified", etag=response.etag or etag,
                               last_modified=response.last_modified or last_modified)
-        try:
-            entries = parse_feed(response.content, response.url, response.content_type)
-        except Exception:  # feedparser is lenient; anything it still cannot take is no feed
-            entries = None
-        if entries is None:
+        entries = parse_feed(response.content, response.url, response.content_type)
+        checked = feedparser.parse(response.content)
+        broken = checked.get("bozo") and isinstance(checked.get("bozo_exception"), SAXException)
+        if entries is None or (broken and not entries):
             raise FetchError(url, "not an RSS or Atom feed (nothing in it could be read as one)")
-        return ListAnswer(url, "fetched", entries=entries,
+        warnings = []
+        if broken:
+            warnings.append(f"the feed's XML is broken ({checked['bozo_exception']}); the "
+                            f"{len(entries)} entries before the break were read")
+        return ListAnswer(url, "fetched", entries=entries, warnings=warnings,
                           etag=response.etag, last_modified=response.last_modified)
 
 
