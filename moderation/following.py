@@ -92,6 +92,8 @@ class _Pass:
                  actor: str, workers: int = 1) -> None:
         self.session, self.fetcher, self.report, self.actor = session, fetcher, report, actor
         self.workers = workers
+        # Pages stored under another address than their own (a canonical link, a move).
+        self.elsewhere: list[tuple[SitePage, str]] = []
         self.seen: set[str] = set()  # canonical addresses read in this pass: each once
 
     def records(self, targets: Iterable[Target]) -> Iterator[Record]:
@@ -188,6 +190,7 @@ class _Pass:
         if stored_as != url:
             # The page names another address of ours as canonical: follow the page, under it.
             self._rename(url, stored_as, row)
+            self.elsewhere.append((row, stored_as))
         if not answer.fetched.page.segments:
             row.state, row.reason = "failed", "no article text was found in the page"
             self.report.failures.append(f"{target.address}: no article text was found in the page")
@@ -296,6 +299,9 @@ def follow(session: Session, fetcher: SiteFetcher, targets: Iterable[Target], *,
     article_of = select(Article.id).where(Article.url == SitePage.url).scalar_subquery()
     session.exec(update(SitePage).where(SitePage.article_id.is_(None), SitePage.kind == "page")
                  .values(article_id=article_of))
+    for row, stored_as in reading.elsewhere:
+        row.article_id = session.exec(select(Article.id).where(Article.url == stored_as)).first()
+        session.add(row)
     session.commit()
     return report
 

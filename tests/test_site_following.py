@@ -346,3 +346,22 @@ def test_a_page_listed_by_two_sitemaps_is_read_and_stored_once(runner, app, site
     assert "2 new, 0 changed, 0 unchanged, 0 failed" in result.output
     assert [p for p, _ in site.requests()].count("/news/1.html") == 1
     assert len(articles(app)) == 2
+
+
+def test_a_page_is_kept_under_its_canonical_address_when_that_is_ours(tmp_path, database_url,
+                                                                      site):
+    site.routes["/robots.txt"] = Route(b"", content_type="text/plain")
+    site.routes["/p/8812"] = Route((WEB / "article_gbk.html").read_bytes(),
+                                   content_type="text/html")
+    app = make_test_app(tmp_path, database_url, SITE_DOMAINS=["127.0.0.1", "uscntv.com"],
+                        SITE_FETCH_DELAY=0.0)
+    try:
+        runner = app.test_cli_runner()
+        assert "1 new" in runner.invoke(args=["articles", "fetch", site.base + "/p/8812"]).output
+        assert list(articles(app)) == ["https://uscntv.com/shehui/2022/0618/8812.html"]
+        site.routes["/p/8812"] = Route(b"", status=404, etag=False)
+        result = runner.invoke(args=["articles", "fetch", site.base + "/p/8812"])
+        assert "(1 gone," in result.output
+        assert articles(app)["https://uscntv.com/shehui/2022/0618/8812.html"].gone_at
+    finally:
+        dispose(app)
