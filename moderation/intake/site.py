@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
-from xml.etree.ElementTree import XMLPullParser  # nosec B405 - expat fetches no entities
-from xml.sax import SAXException  # nosec B406 - only its exception class
+
+# expat fetches no external entities, and Python's bundled expat refuses expansion bombs.
+from xml.etree.ElementTree import XMLPullParser  # nosec B405
+from xml.sax import SAXException  # nosec B406
 
 import feedparser
 import httpx
@@ -32,7 +34,7 @@ from .fetch import (
 )
 from .urls import canonical_host
 
-# An honest name for the desk's crawler; operators give it a contact with --contact or the
+# An honest name for the desk's crawler; operators give it a contact with the
 # SITE_CRAWLER_CONTACT setting, so the site's admins know whom to ask.
 CRAWLER_AGENT = "ModerationDesk-SiteReader/0.1"
 # Our own site, read every few minutes: gentler than a search engine, faster than the 2 s
