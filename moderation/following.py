@@ -195,11 +195,13 @@ class _Pass:
             row.state, row.reason = "failed", "no article text was found in the page"
             self.report.failures.append(f"{target.address}: no article text was found in the page")
             return None
+        was_gone = row.state in ("gone", "failed", "refused")  # (failed or refused since)
         row.state, row.reason = "ok", None
         row.etag, row.last_modified = answer.etag, answer.last_modified
         row.lastmod = target.lastmod or row.lastmod
         row.changed_at = utcnow()
-        self._back(stored_as)
+        if was_gone:  # only a page that answered 404/410 before can bring its article back
+            self._back(stored_as)
         return record
 
     def _gone(self, url: str, row: SitePage, answer: PageAnswer) -> None:
