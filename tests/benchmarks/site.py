@@ -15,6 +15,7 @@ Prints a table, then one JSON line.
 import argparse
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -25,7 +26,7 @@ sys.path[0] = str(REPO)  # not this folder: queue.py here would hide the standar
 
 from sqlmodel import func, select  # noqa: E402
 
-from moderation import create_app, db, provenance  # noqa: E402
+from moderation import create_app, db, provenance, sqlitetools  # noqa: E402
 from moderation.intake import text_hash  # noqa: E402
 from moderation.models import Article, Original, Provenance  # noqa: E402
 from tests.benchmarks.matching import rss_mb, synthetic  # noqa: E402
@@ -121,10 +122,15 @@ def main() -> None:
             (folder / f"{n}.html").write_bytes(pages[n])
         base_config = {**config, "INSTANCE_PATH": str(work / "baseline"),
                        "DATABASE_URL": f"sqlite:///{work / 'baseline.db'}"}
-        base_app = create_app(base_config)
-        with base_app.app_context():
-            db.upgrade(db.get_engine())
-        _load_originals(base_app, texts)
+        if args.database_url:
+            base_app = create_app(base_config)
+            with base_app.app_context():
+                db.upgrade(db.get_engine())
+            _load_originals(base_app, texts)
+        else:  # the same originals and index, copied rather than loaded again
+            shutil.copytree(work / "instance", work / "baseline")
+            sqlitetools.copy(work / "site.db", work / "baseline.db", read_only=False)
+            base_app = create_app(base_config)
         t0 = time.perf_counter()
         result = base_app.test_cli_runner().invoke(
             args=["articles", "import", str(folder), "--base-url", base + "/saved/"])
