@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from itertools import chain, islice
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
@@ -28,6 +29,8 @@ from .models import Article, SitePage, utcnow
 
 log = logging.getLogger(__name__)
 CHUNK = 200
+# Pages stored (and matched) per commit in a long pass.
+SLICE = 1000
 
 
 @dataclass(frozen=True)
@@ -281,31 +284,45 @@ def ahead(work: Callable, items: list, *, workers: int) -> Iterator[tuple]:
 
 
 def follow(session: Session, fetcher: SiteFetcher, targets: Iterable[Target], *, zone: tzinfo,
-           actor: str = "site", report: FollowReport | None = None,
-           workers: int = 1) -> FollowReport:
+           actor: str = "site", report: FollowReport | None = None, workers: int = 1,
+           after_slice: Callable[[list[int]], None] | None = None,
+           slice_size: int = SLICE) -> FollowReport:
     """Read ``targets`` from our site and store what changed; returns the pass's counts.
 
     ``workers`` pages are fetched and read at once while the main thread stores; with a
-    per-host delay the throttle still spaces every request to the site.
+    per-host delay the throttle still spaces every request to the site. Every
+    ``slice_size`` pages what was stored is committed and handed to ``after_slice`` (the
+    ids of new and changed articles, for matching), so a long first read of the site is
+    matched as it goes and an interrupted pass loses at most one slice's matching.
     """
     report = report or FollowReport()
     reading = _Pass(session, fetcher, report, actor, workers)
-    stored = store_records(session, reading.records(targets), kind="article", zone=zone,
-                           actor=actor)
-    report.new += stored.new
-    report.changed += stored.updated
-    report.unchanged += stored.unchanged
-    report.failures += stored.failures
-    report.changed_ids += stored.changed_ids
-    # Pages read for the first time learn which article they are (one statement for all).
+    records = iter(reading.records(targets))
+    while (first := next(records, None)) is not None:
+        stored = store_records(session, chain([first], islice(records, slice_size - 1)),
+                               kind="article", zone=zone, actor=actor)
+        report.new += stored.new
+        report.changed += stored.updated
+        report.unchanged += stored.unchanged
+        report.failures += stored.failures
+        report.changed_ids += stored.changed_ids
+        _link(session, reading)
+        if after_slice is not None and stored.changed_ids:
+            after_slice(stored.changed_ids)
+    _link(session, reading)  # pages that stored nothing (gone, failed) are remembered too
+    return report
+
+
+def _link(session: Session, reading: _Pass) -> None:
+    """Pages read for the first time learn which article they are (one statement for all)."""
     article_of = select(Article.id).where(Article.url == SitePage.url).scalar_subquery()
     session.exec(update(SitePage).where(SitePage.article_id.is_(None), SitePage.kind == "page")
                  .values(article_id=article_of))
     for row, stored_as in reading.elsewhere:
         row.article_id = session.exec(select(Article.id).where(Article.url == stored_as)).first()
         session.add(row)
+    reading.elsewhere.clear()
     session.commit()
-    return report
 
 
 def _retry_targets(session: Session, listed_in: str) -> list[Target]:

@@ -365,3 +365,26 @@ def test_a_page_is_kept_under_its_canonical_address_when_that_is_ours(tmp_path, 
         assert articles(app)["https://uscntv.com/shehui/2022/0618/8812.html"].gone_at
     finally:
         dispose(app)
+
+
+def test_a_long_pass_is_stored_and_matched_slice_by_slice(app, site):
+    from zoneinfo import ZoneInfo
+
+    from moderation.following import Target, follow
+    from moderation.intake.site import SiteFetcher
+
+    build(site)
+    slices: list[list[int]] = []
+    with app.app_context(), SiteFetcher(["127.0.0.1"], delay=0) as fetcher:
+        session = get_session()
+        targets = [Target(site.base + p) for p in ("/news/1.html", "/news/2.html",
+                                                   "/news/gbk.html", "/missing.html")]
+        report = follow(session, fetcher, targets, zone=ZoneInfo("UTC"),
+                        after_slice=slices.append, slice_size=2)
+        assert (report.new, report.failed) == (3, 0)
+        assert [len(ids) for ids in slices] == [2, 1]
+        assert sorted(i for ids in slices for i in ids) == sorted(
+            session.exec(select(Article.id)).all())
+        states = dict(session.exec(select(SitePage.address, SitePage.state)).all())
+    assert states[site.base + "/missing.html"] == "gone"
+    assert {states[site.base + p] for p in ("/news/1.html", "/news/2.html")} == {"ok"}

@@ -43,19 +43,25 @@ def _one_pass(job: str, targets_of, delay: float) -> FollowReport:
     session = db.get_session()
     zone = ZoneInfo(str(current_app.config["SITE_TIMEZONE"]))
     report = FollowReport()
+    counts = {"matched": 0, "unmatched": 0}
+
+    def match(changed_ids: list[int]) -> None:
+        found = provenance.after_import(session, provenance.get_index(), kind="article",
+                                        changed_ids=changed_ids)
+        counts["matched"] += found["matched"]
+        counts["unmatched"] += found["unmatched"]
+
     with _fetcher(delay) as fetcher:
         # Without a delay (a benchmark, a site of our own on the same network) a few pages are
         # fetched at once; with one, a single worker keeps to it.
         follow(session, fetcher, targets_of(session, fetcher, report), zone=zone, report=report,
-               workers=1 if delay > 0 else 4)
+               workers=1 if delay > 0 else 4, after_slice=match)
     click.echo(_("Articles: %(summary)s", summary=report.summary()))
     for note in report.notes:
         click.echo(_("  note: %(note)s", note=note), err=True)
     for failure in report.failures:
         click.echo(_("  failed: %(failure)s", failure=failure), err=True)
     if report.changed_ids:
-        counts = provenance.after_import(session, provenance.get_index(), kind="article",
-                                         changed_ids=report.changed_ids)
         click.echo(_("Provenance: %(matched)s article(s) matched, %(unmatched)s without a "
                      "known original.", matched=counts["matched"],
                      unmatched=counts["unmatched"]))
