@@ -244,16 +244,21 @@ class _Pass:
         new_url = _canonical(answer.moved_to)
         if new_url is None or new_url == url:
             return None
+        first_time = row.moved_to != new_url[:2000]
         row.moved_to = new_url[:2000]
-        self._rename(url, new_url, row)
-        self.report.moved += 1
+        # Counted once: a sitemap still listing the old address redirects again each pass.
+        if self._rename(url, new_url, row) or first_time:
+            self.report.moved += 1
         return new_url
 
-    def _rename(self, old: str, new: str, row: SitePage) -> None:
+    def _rename(self, old: str, new: str, row: SitePage) -> bool:
+        """Give the article at ``old`` the address ``new``; False when there is none to move."""
         article = self._article(old, row)
+        if article is None or article.url == new:
+            return False
         taken = self.session.exec(select(Article.id).where(Article.url == new)).first()
-        if article is None or article.url == new or taken is not None:
-            return
+        if taken is not None:
+            return False
         before = article.url
         article.url = new
         article.updated_at = utcnow()
@@ -261,6 +266,7 @@ class _Pass:
         audit.record(self.session, "article.moved", actor=self.actor, object_type="article",
                      object_id=article.id, before={"url": before}, after={"url": new})
         self.session.flush()
+        return True
 
 
 def ahead(work: Callable, items: list, *, workers: int) -> Iterator[tuple]:

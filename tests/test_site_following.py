@@ -218,6 +218,9 @@ def test_a_permanent_redirect_records_the_new_address_on_the_same_article(runner
     with app.app_context():
         row = get_session().exec(select(SitePage).where(SitePage.url.endswith("/news/1.html"))).one()
         assert row.moved_to.endswith("/news/new-1.html")
+    again = runner.invoke(args=["articles", "fetch", old])  # still listed somewhere
+    assert "0 new, 0 changed, 1 unchanged, 0 failed (0 gone, 0 moved, 0 refused)" in again.output
+    assert list(articles(app)) == list(after)
 
 
 def test_a_redirect_off_our_site_is_not_followed(runner, app, site):
