@@ -136,6 +136,7 @@ def test_a_feed_of_our_site_is_followed_and_other_sites_are_refused(runner, app,
 
 def test_pages_outside_our_domains_are_refused_unasked(runner, app, site):
     result = runner.invoke(args=["articles", "fetch", "https://elsewhere.example/a.html"])
+    assert result.exit_code == 1
     assert "1 refused" in result.output
     assert "not a page of our site: its host is not one of our domains (SITE_DOMAINS: " \
            "127.0.0.1)" in result.output

@@ -69,7 +69,10 @@ def _one_pass(job: str, targets_of, delay: float) -> FollowReport:
     return report
 
 
-def _run(job: str, targets_of, watch: bool, interval: int, delay: float | None) -> None:
+def _run(job: str, targets_of, watch: bool, interval: int, delay: float | None,
+         *, refusals_fail: bool = False) -> None:
+    """Run passes; exit 1 after a single pass with failures (or, for addresses given by
+    hand, refusals: a page the desk will not read is then a mistake worth a non-zero exit)."""
     db.upgrade(db.get_engine())
     if delay is None:
         delay = float(current_app.config.get("SITE_FETCH_DELAY") or 0)
@@ -87,7 +90,7 @@ def _run(job: str, targets_of, watch: bool, interval: int, delay: float | None) 
                        err=True)
             report = None
         if not watch:
-            if report is not None and report.failed:
+            if report is not None and (report.failed or (refusals_fail and report.refused)):
                 sys.exit(1)
             return
         db.get_session().close()
@@ -102,7 +105,7 @@ def _run(job: str, targets_of, watch: bool, interval: int, delay: float | None) 
 def articles_fetch(urls, watch, interval, delay):
     """Read pages of our site (SITE_DOMAINS) and keep them as articles, then match them."""
     _run("articles fetch", lambda session, fetcher, report: page_targets(urls),
-         watch, interval, delay)
+         watch, interval, delay, refusals_fail=True)
 
 
 @articles_group.command("feed")
