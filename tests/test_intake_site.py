@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from moderation.intake import FetchError
 from moderation.intake.site import (
     SITEMAP_MAX_URLS,
     SiteFetcher,
@@ -118,9 +119,9 @@ def test_a_crawl_delay_longer_than_ours_is_kept(site: Site) -> None:
 def test_a_slow_page_times_out_with_a_reason(site: Site) -> None:
     site.routes["/slow.html"] = Route(article_html("慢", ["很慢的页面。"]).encode(), delay=1.0)
     with SiteFetcher(["127.0.0.1"], delay=0, timeout=httpx.Timeout(0.3)) as fetcher:
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(FetchError) as caught:
             fetcher.fetch_if_changed(site.base + "/slow.html")
-    assert "did not answer in time" in str(caught.value)
+    assert caught.value.reason == "the server did not answer in time"
 
 
 def test_nested_indexes_stop_at_the_depth_limit(site: Site) -> None:
