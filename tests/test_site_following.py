@@ -40,8 +40,9 @@ def site():
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
-    app = make_test_app(tmp_path, database_url, SITE_DOMAINS=["127.0.0.1"],
+def app(tmp_path, any_database_url):
+    """On SQLite, and on PostgreSQL too when MODERATION_TEST_DATABASE_URL is set."""
+    app = make_test_app(tmp_path, any_database_url, SITE_DOMAINS=["127.0.0.1"],
                         SITE_FETCH_DELAY=0.0)
     yield app
     dispose(app)
