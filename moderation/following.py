@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from itertools import chain, islice
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import update
@@ -406,7 +406,15 @@ def feed_targets(session: Session, fetcher: SiteFetcher, feeds: Iterable[str],
             yield from _retry_targets(session, feed)
             continue
         for entry in answer.entries:
-            yield Target(entry.link or entry.url, None, feed)
+            # The link as written, resolved against the feed (entry.url is canonical: https).
+            yield Target(_resolve(feed, entry.link) or entry.url, None, feed)
+
+
+def _resolve(base: str, link: str) -> str | None:
+    try:
+        return urljoin(base, link) if link else None
+    except ValueError:
+        return None
 
 
 def page_targets(addresses: Iterable[str]) -> Iterator[Target]:
