@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     from .matching import match_command, review_group
     from .reports import report_group
     from .setup import audit_group, init_db_command, run_command, users_group
+    from .site import articles_fetch  # noqa: F401  (adds `articles fetch|feed|sitemap`)
     from .tokens import tokens_group, webhooks_group
 
     for command in (init_db_command, users_group, audit_group, run_command, doctor_command,

@@ -94,6 +94,10 @@ class FetchedPage:
     page: ExtractedPage
     redirects: list[str] = field(default_factory=list)
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # What a conditional request sends next time, and whether the redirects were permanent.
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent: bool = False
 
     @property
     def canonical_url(self) -> str:
@@ -109,6 +113,10 @@ class _Response:
     charset: str | None
     content: bytes
     redirects: list[str]
+    # Every hop was a permanent redirect (301/308): the page has moved for good.
+    permanent: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class Fetcher:
@@ -150,23 +158,53 @@ class Fetcher:
             raise FetchError(original, f"{url!r} is not a web address (http or https)")
         return parts.hostname
 
-    def _get(self, url: str, accepted: frozenset[str], what: str) -> _Response:
-        current, redirects = url.strip(), []
+    def _follow(self, target: str, original: str) -> None:
+        """Called before following a redirect to ``target``; a subclass may refuse it."""
+
+    def _get(
+        self,
+        url: str,
+        accepted: frozenset[str],
+        what: str,
+        *,
+        headers: dict[str, str] | None = None,
+        keep: frozenset[int] = frozenset(),
+        max_bytes: int | None = None,
+    ) -> _Response:
+        """GET ``url``, following redirects; statuses in ``keep`` come back bodiless, not raised.
+
+        ``headers`` are sent with every hop (conditional requests send If-None-Match there).
+        """
+        current, redirects, permanent = url.strip(), [], True
         for _hop in range(self.max_redirects + 1):
             self.throttle.wait(self._check(current, url))
             try:
                 with self.client.stream(
                     "GET",
                     current,
-                    headers={"User-Agent": self.user_agent},
+                    headers={"User-Agent": self.user_agent, **(headers or {})},
                     follow_redirects=False,
                     timeout=self.timeout,
                 ) as response:
                     if response.is_redirect and response.headers.get("location"):
+                        permanent = permanent and response.status_code in (301, 308)
                         current = _join(str(response.url), response.headers["location"])
+                        if current in redirects or current == url.strip():
+                            raise FetchError(url, "the redirects go round in a loop")
+                        self._check(current, url)
+                        self._follow(current, url)
                         redirects.append(current)
                         continue
-                    return self._read(url, response, accepted, what, redirects)
+                    if response.status_code in keep:
+                        return _Response(
+                            str(response.url), response.status_code, "", None, b"", redirects,
+                            bool(redirects) and permanent, response.headers.get("etag"),
+                            response.headers.get("last-modified"),
+                        )
+                    return self._read(
+                        url, response, accepted, what, redirects, max_bytes or self.max_bytes,
+                        bool(redirects) and permanent,
+                    )
             except httpx.TimeoutException:
                 raise FetchError(url, "the server did not answer in time") from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
@@ -180,7 +218,10 @@ class Fetcher:
         accepted: frozenset[str],
         what: str,
         redirects: list[str],
+        max_bytes: int | None = None,
+        permanent: bool = False,
     ) -> _Response:
+        max_bytes = max_bytes or self.max_bytes
         if response.status_code >= 400:
             raise FetchError(
                 url, f"the server answered {response.status_code} {response.reason_phrase}"
@@ -191,16 +232,16 @@ class Fetcher:
                 url, f"not {what} (the server sent {content_type or 'no content type'})"
             )
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        if declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(
                 url,
-                f"the response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte limit",
+                f"the response is {int(declared):,} bytes, over the {max_bytes:,}-byte limit",
             )
         body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk
-            if len(body) > self.max_bytes:
-                raise FetchError(url, f"the response is over the {self.max_bytes:,}-byte limit")
+            if len(body) > max_bytes:
+                raise FetchError(url, f"the response is over the {max_bytes:,}-byte limit")
         return _Response(
             str(response.url),
             response.status_code,
@@ -208,13 +249,18 @@ class Fetcher:
             response.charset_encoding,
             bytes(body),
             redirects,
+            permanent,
+            response.headers.get("etag"),
+            response.headers.get("last-modified"),
         )
 
     def fetch_page(self, url: str) -> FetchedPage:
         """Fetch one HTML page and extract it; raises FetchError with a reason."""
-        response = self._get(url, HTML_TYPES, "an HTML page")
+        return self._page(url, self._get(url, HTML_TYPES, "an HTML page"))
+
+    def _page(self, url: str, response: _Response, boilerplate=None) -> FetchedPage:
         decoded = decode_bytes(response.content, declared=response.charset)
-        page = extract_html_page(decoded.text, url=response.url)
+        page = extract_html_page(decoded.text, url=response.url, boilerplate=boilerplate)
         if decoded.replaced:
             page.warnings.append(f"some bytes were not valid {decoded.encoding} and were replaced")
         return FetchedPage(
@@ -227,6 +273,9 @@ class Fetcher:
             encoding=decoded.encoding,
             page=page,
             redirects=response.redirects,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            permanent=response.permanent,
         )
 
     def fetch_feed(self, feed_url: str) -> list[FeedEntry]:

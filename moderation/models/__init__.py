@@ -29,6 +29,7 @@ from .cases import (
 from .licences import FEEDBACK_VERDICTS, LICENCE_KINDS, Licence, MatchFeedback
 from .mail import CLASSIFICATIONS, JURISDICTIONS, NOTICE_KINDS, MailMessage, Notice, Reply
 from .settings import ApiToken, Setting, WebhookDelivery
+from .site import SITE_PAGE_KINDS, SITE_PAGE_STATES, SitePage
 from .users import ROLES, LoginAttempt, User
 
 __all__ = [
@@ -37,5 +38,5 @@ __all__ = [
     "ApiToken", "Article", "AuditEvent", "Case", "CaseTarget", "Decision", "Setting",
     "WebhookDelivery", "JSONType", "Licence", "LoginAttempt", "MailMessage", "MatchFeedback",
     "Notice", "Original", "Provenance", "Publisher", "PublisherDomain", "RawDocument", "Reply",
-    "UTCDateTime", "User", "utcnow",
+    "UTCDateTime", "User", "utcnow", "SITE_PAGE_KINDS", "SITE_PAGE_STATES", "SitePage",
 ]

@@ -58,6 +58,9 @@ class Article(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When our site last answered 404/410 for the page; it stays, with its provenance and
+    # cases, and the mark goes when the page answers again.
+    gone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def body(self) -> str:

@@ -66,6 +66,11 @@ DEFAULTS: dict[str, object] = {
     # Redis for rate limits shared by every host (e.g. redis://127.0.0.1:6379/0); empty: the
     # workers of one host share them through files in the instance folder (ratelimit.py).
     "REDIS_URL": "",
+    # Following our own site (`moderation articles fetch|feed|sitemap`): seconds between two
+    # requests to it (robots.txt's Crawl-delay wins when longer), and the contact address the
+    # crawler's User-Agent names so the site's admins know whom to ask.
+    "SITE_FETCH_DELAY": 0.5,
+    "SITE_CRAWLER_CONTACT": "",
 }
 
 # Keys that may only come from the environment, never from a committed file.
