@@ -95,28 +95,32 @@ def _first(found: list[str]) -> str | None:
 def decide(text: str, subject: str = "") -> Decision:
     """What ``text`` (the sender's own words) asks; ``subject`` counts as one more sentence."""
     said = ([subject] if subject.strip() else []) + sentences(text)
+    whole = f"{subject}\n{text}"
+    # A pattern absent from the whole letter is absent from each sentence: skip it there.
+    present = {pattern for pattern in (RETRACTION, COUNTER, RESTORE, REMOVED_OURS, REMOVAL, THREAT,
+                                       INFRINGEMENT, OTHER_REQUEST) if pattern.search(whole)}
     retract, counter, counter_info, restore, removed, removal, threat, infringing, questions, \
         other = ([] for _ in range(10))
     for sentence in said:
         conditional = bool(CONDITIONAL.search(sentence))
         question = bool(QUESTION.search(sentence))
-        if RETRACTION.search(sentence) and not conditional:
+        if RETRACTION in present and RETRACTION.search(sentence) and not conditional:
             retract.append(sentence)
-        if COUNTER.search(sentence):
+        if COUNTER in present and COUNTER.search(sentence):
             (counter_info if conditional else counter).append(sentence)
-        if RESTORE.search(sentence) and not question:
+        if RESTORE in present and RESTORE.search(sentence) and not question:
             restore.append(sentence)
-        if REMOVED_OURS.search(sentence):
+        if REMOVED_OURS in present and REMOVED_OURS.search(sentence):
             removed.append(sentence)
-        if REMOVAL.search(sentence) and not question:
+        if REMOVAL in present and REMOVAL.search(sentence) and not question:
             removal.append(sentence)
-        if THREAT.search(sentence):
+        if THREAT in present and THREAT.search(sentence):
             threat.append(sentence)
-        if INFRINGEMENT.search(sentence) and not question:
+        if INFRINGEMENT in present and INFRINGEMENT.search(sentence) and not question:
             infringing.append(sentence)
         if question:
             questions.append(sentence)
-        elif OTHER_REQUEST.search(sentence):
+        elif OTHER_REQUEST in present and OTHER_REQUEST.search(sentence):
             other.append(sentence)
     demand = find_demand(said)
     deadline = find_deadline(said)

@@ -1,5 +1,7 @@
 """extract_notice: what a parsed message asks, who asks it, about which pages, and what it lacks."""
 
+import copy
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,8 +49,16 @@ def read_asks(subject: str, text: str, attachment_texts: list[str]) -> tuple[Dec
     """What a message asks, the letter that asks it, and how quoted mail was set apart.
 
     The letter is the sender's own words (quoted earlier mail left out, a forwarded letter
-    taken in), or a letter attached under a cover note that asks nothing itself.
+    taken in), or a letter attached under a cover note that asks nothing itself. Classifying
+    and then reading a message both ask this; the answer is remembered for a batch's worth.
     """
+    decision, letter, how = _read_asks(subject, text[:MAX_READ_CHARS], tuple(attachment_texts))
+    return copy.deepcopy(decision), letter, how
+
+
+@functools.lru_cache(maxsize=256)
+def _read_asks(subject: str, text: str, attachment_texts: tuple[str, ...]
+               ) -> tuple[Decision, str, str]:
     split = split_letter(text[:MAX_READ_CHARS])
     decision = decide(split.own, subject)
     if decision.kind in NOTICE_KINDS:

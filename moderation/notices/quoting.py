@@ -29,6 +29,9 @@ _HEADER_BLOCK = re.compile(
     r"^[ \t]*From:[ \t]*.+\n[ \t]*(?:Sent|Date):[ \t]*.+\n(?:[ \t]*(?:To|Cc|Subject):.*\n){1,3}",
     re.IGNORECASE | re.MULTILINE,
 )
+# The words of the reply headers quotequail knows ("On … wrote:", "Le … a écrit :", …).
+_REPLY_HEADER_WORDS = re.compile(r"\bwrote\b|\bwrites\b|schrieb|escribió|a écrit|scritto|写道|寫道",
+                                 re.IGNORECASE | re.MULTILINE)
 _FORWARD = re.compile(r"forward|转发|轉寄", re.IGNORECASE)
 # The header lines a forwarded letter starts with.
 _FORWARDED_HEADER = re.compile(
@@ -83,10 +86,12 @@ def split_letter(text: str) -> Letter:
     if found is not None:
         found.quoted += tail
         return found
-    try:
-        parts = quotequail.quote(head)
-    except Exception:  # a third-party parser must not stop the reading: fall back to our own
-        parts = [(True, head)]
+    parts = [(True, head)]
+    if _REPLY_HEADER_WORDS.search(head):  # quotequail is slow: ask it only where it can help
+        try:
+            parts = quotequail.quote(head)
+        except Exception:  # a third-party parser must not stop the reading: use our own
+            parts = [(True, head)]
     if len(parts) > 1 and parts[0][0] and parts[0][1].strip():
         own = parts[0][1].rstrip()
         return Letter(own, "".join(part for _shown, part in parts[1:]) + tail,
