@@ -3,6 +3,7 @@
 import copy
 import functools
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from moderation.notices.asks import NOTICE_KINDS, Decision, decide
@@ -190,5 +191,29 @@ def to_json(fields: NoticeFields) -> dict[str, Any]:
         "sources": dict(claimant.sources)
         | ({"amount": fields.demand.source} if fields.demand else {})
         | ({"deadline": fields.deadline.source} if fields.deadline else {}),
+        "uncertain": list(fields.uncertain),
+    }
+
+
+def stored_columns(fields: NoticeFields, letter_date: datetime | None,
+                   received_at: datetime) -> dict[str, Any]:
+    """The columns of a Notice row added for what a letter asks (see migration 0009).
+
+    A deadline runs from the letter's date when it has a plausible one (not after it arrived),
+    else from its arrival.
+    """
+    start = letter_date if letter_date is not None and letter_date <= received_at else received_at
+    sources = dict(fields.claimant.sources)
+    if fields.demand:
+        sources["amount"] = fields.demand.source
+    if fields.deadline:
+        sources["deadline"] = fields.deadline.source
+    return {
+        "asks_payment": fields.asks_payment,
+        "amount": fields.demand.amount if fields.demand else None,
+        "currency": fields.demand.currency if fields.demand else None,
+        "deadline_at": fields.deadline.due(start) if fields.deadline else None,
+        "kind_reasons": list(fields.kind_reasons),
+        "field_sources": sources,
         "uncertain": list(fields.uncertain),
     }
