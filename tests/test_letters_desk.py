@@ -2,6 +2,7 @@
 the case page's reasons and field sources, the letter's deadline as the due time, the reply
 asking for proof of rights, and `notices export`."""
 
+import base64
 import json
 import shutil
 from datetime import timedelta
@@ -154,3 +155,26 @@ def test_notices_export_carries_payment_deadline_and_redacted_sources(runner, ap
         if "phone" in record["sources"]:
             assert record["sources"]["phone"] == "[redacted phone]"
     assert any("phone" in r["sources"] for r in published)
+
+
+def test_a_letter_sent_only_as_an_attachment_is_kept_and_marked_for_a_person(runner, app):
+    box = Path(app.config["MAILDIR"])
+    (box / "new").mkdir(parents=True, exist_ok=True)
+    pdf = base64.b64encode(b"%PDF-1.4 scanned letter \x00\x01\x02").decode()
+    (box / "new" / "scan.letter:2,").write_bytes((
+        "From: Agency <claims@agency.example>\r\nTo: desk@uscntv.com\r\n"
+        "Subject: Notice\r\nMessage-ID: <scan-1@agency.example>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        "Content-Type: application/pdf; name=letter.pdf\r\n"
+        "Content-Disposition: attachment; filename=letter.pdf\r\n"
+        f"Content-Transfer-Encoding: base64\r\n\r\n{pdf}\r\n--b--\r\n").encode())
+    assert runner.invoke(args=["mail", "fetch"]).exit_code == 0
+    with app.app_context():
+        session = get_session()
+        message = session.exec(select(MailMessage)).one()
+        assert message.classification == "notice"
+        assert "letter.pdf" in message.classification_reasons[0]
+        assert message.attachments[0]["name"] == "letter.pdf"
+        notice = session.exec(select(Notice)).one()
+        assert notice.kind is None and notice.case_id is not None
+        assert any("person must read" in note for note in notice.uncertain)

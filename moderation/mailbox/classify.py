@@ -140,5 +140,12 @@ def classify(
     if kind:
         return Classification("notice", [f"It reads as a {kind.replace('_', '-')}: {said}",
                                          *quoted])
+    unread = [a.filename or a.content_type for a in parsed.attachments if not a.text]
+    if not parsed.text.strip() and unread:
+        # A letter sent as a PDF or a scan: kept as a notice so that it is seen in the queue,
+        # with nothing guessed about it.
+        return Classification("notice", [
+            f"It has no text, only attachments ({', '.join(unread[:5])}): a person must read "
+            "them to know what it asks."])
     return Classification("inquiry", ["No notice, reply or automatic-mail signals were found.",
                                       *decision.reasons, *quoted])
