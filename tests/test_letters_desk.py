@@ -14,7 +14,7 @@ from sqlmodel import select
 from moderation import drafts
 from moderation.casefile import gather
 from moderation.db import get_session
-from moderation.models import Case, MailMessage, Notice, utcnow
+from moderation.models import AuditEvent, Case, MailMessage, Notice, utcnow
 
 
 @pytest.fixture
@@ -178,3 +178,36 @@ def test_a_letter_sent_only_as_an_attachment_is_kept_and_marked_for_a_person(run
         notice = session.exec(select(Notice)).one()
         assert notice.kind is None and notice.case_id is not None
         assert any("person must read" in note for note in notice.uncertain)
+
+
+def test_a_reviewer_corrects_the_type_and_the_export_keeps_what_was_read(runner, app, client,
+                                                                        auth):
+    _fill(app)
+    assert runner.invoke(args=["mail", "fetch"]).exit_code == 0
+    with app.app_context():
+        session = get_session()
+        notice = _notice(session, CHOSEN[0])
+        case = session.get(Case, notice.case_id)
+        case_id, version = case.id, case.version
+    auth.login()
+    stale = client.post(f"/cases/{case_id}/notice-kind",
+                        data={"kind": "takedown", "version": version + 5})
+    assert stale.status_code == 409
+    unknown = client.post(f"/cases/{case_id}/notice-kind",
+                          data={"kind": "bogus", "version": version}, follow_redirects=True)
+    assert "unknown type" in unknown.get_data(as_text=True)
+    done = client.post(f"/cases/{case_id}/notice-kind",
+                       data={"kind": "takedown", "version": version}, follow_redirects=True)
+    assert "The notice&#39;s type is corrected." in done.get_data(as_text=True)
+    with app.app_context():
+        session = get_session()
+        notice = _notice(session, CHOSEN[0])
+        assert notice.kind == "takedown" and notice.asks_payment
+        assert notice.field_sources["kind_read"] == "payment_demand"
+        event = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "notice.kind_corrected")).one()
+        assert event.before["kind"] == "payment_demand" and event.after["kind"] == "takedown"
+    exported = json.loads(runner.invoke(args=["notices", "export", "--no-redact"]).output)
+    record = next(r for r in exported if r["case_id"] == case_id)
+    assert record["kind"] == "takedown"
+    assert "the desk read it as payment_demand" in record["sources"]["kind"]
