@@ -67,6 +67,7 @@ INFRINGEMENT = _any(
     r"\bstolen\b", r"侵权", r"侵權", r"侵犯", r"信息网络传播权", r"未经[^。\n]{0,4}(?:授权|许可|同意)",
     r"未經[^。\n]{0,4}(?:授權|許可)",
 )
+FIRST_PERSON = _any(r"\b(?:my|our)\b", r"我", r"本(?:人|公司|所|社)")
 QUESTION = re.compile(r"[?？]\s*$|[?？]|吗[。？?]?$|请问|是否")
 OTHER_REQUEST = _any(r"\b(?:please|kindly|could you|would you|can you)\b[^.\n]{0,40}\b(?:correct|update|fix|change|credit|link|call|reply|let me know)",
                      r"\bwould like to\b", r"请[^。\n]{0,10}(?:更正|修改|回复|联系)")
@@ -104,7 +105,9 @@ def decide(text: str, subject: str = "") -> Decision:
     for sentence in said:
         conditional = bool(CONDITIONAL.search(sentence))
         question = bool(QUESTION.search(sentence))
-        if RETRACTION in present and RETRACTION.search(sentence) and not conditional:
+        # "You may withdraw a notice" informs; "you can ignore my request" withdraws one.
+        if RETRACTION in present and RETRACTION.search(sentence) and (
+                not conditional or FIRST_PERSON.search(sentence)):
             retract.append(sentence)
         if COUNTER in present and COUNTER.search(sentence):
             (counter_info if conditional else counter).append(sentence)

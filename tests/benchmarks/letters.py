@@ -22,6 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path[0] = str(REPO)
 
+import phonenumbers  # noqa: E402
+
 from moderation.intake.urls import URLError, canonical_url  # noqa: E402
 from moderation.mailbox import classify, parse_message  # noqa: E402
 from moderation.notices import extract_notice  # noqa: E402
@@ -43,16 +45,17 @@ def _canonical(url: str) -> str:
         return url
 
 
-def _digits(value: str | None) -> str:
-    return re.sub(r"\D", "", value or "")
-
-
 def same_phone(expected: str | None, found: str | None) -> bool:
-    """Equal numbers, however written: a national form matches its international one."""
+    """Equal numbers, however written: ``found`` is read in the expected number's country, so
+    "020 7946 0958" and "+44 (0)20 7946 0958" both match "+442079460958"."""
     if not expected or not found:
         return not expected and not found
-    want, got = _digits(expected), _digits(found).lstrip("0")
-    return len(got) >= 7 and want.endswith(got)
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(expected))
+        number = phonenumbers.parse(found, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == expected
 
 
 def _norm(value: str | None) -> str:
