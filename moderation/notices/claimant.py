@@ -127,6 +127,9 @@ def _typed_name(lines: list[str]) -> tuple[str, str] | None:
 
 def _us_address(lines: list[str]) -> tuple[str, str] | None:
     for index, line in enumerate(lines):
+        tagged = contacts.us_address_in(line)
+        if tagged:
+            return tagged, line.strip()
         inline = _US_STREET_CITY.search(line)
         if inline:
             return inline.group(0).strip(" ,"), line.strip()

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
+import usaddress
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PREFIX = r"(?:(?:your|full|contact|requester|reporter|claimant|complainant|sender|notifier)\s+)?"
@@ -155,4 +156,28 @@ def name_in(value: str, *, first_only: bool = False) -> str | None:
                 if looks_like_name(token) and not _A_LABEL.fullmatch(token):
                     return token
         break
+    return None
+
+
+_US_ZIP = re.compile(r"^\d{5}(?:-\d{4})?,?$")
+_STATE_AND_ZIP = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
+
+
+def us_address_in(line: str) -> str | None:
+    """The US postal address inside a line such as "Li Wei, 1 Market Street, San Francisco,
+    CA 94105, +1 415 555 0100": from the house number to the ZIP code, as ``usaddress``
+    tags them; None when the line holds no such address."""
+    if not _STATE_AND_ZIP.search(line) or len(line) > 300:
+        return None
+    try:
+        tokens = usaddress.parse(line)
+    except Exception:  # the tagger refuses odd lines; the caller falls back to the shape
+        return None
+    start = next((i for i, (_t, tag) in enumerate(tokens) if tag == "AddressNumber"), None)
+    if start is None:
+        return None
+    for end in range(start + 1, len(tokens)):
+        word, tag = tokens[end]
+        if tag == "ZipCode" and _US_ZIP.match(word):
+            return " ".join(word for word, _tag in tokens[start:end + 1]).rstrip(",")
     return None
