@@ -98,32 +98,34 @@ def decide(text: str, subject: str = "") -> Decision:
     said = ([subject] if subject.strip() else []) + sentences(text)
     whole = f"{subject}\n{text}"
     # A pattern absent from the whole letter is absent from each sentence: skip it there.
-    present = {pattern for pattern in (RETRACTION, COUNTER, RESTORE, REMOVED_OURS, REMOVAL, THREAT,
-                                       INFRINGEMENT, OTHER_REQUEST) if pattern.search(whole)}
+    present = [pattern for pattern in (RETRACTION, COUNTER, RESTORE, REMOVED_OURS, REMOVAL,
+                                       THREAT, INFRINGEMENT, OTHER_REQUEST) if pattern.search(whole)]
     retract, counter, counter_info, restore, removed, removal, threat, infringing, questions, \
         other = ([] for _ in range(10))
     for sentence in said:
-        conditional = bool(CONDITIONAL.search(sentence))
+        hits = [pattern for pattern in present if pattern.search(sentence)]
         question = bool(QUESTION.search(sentence))
-        # "You may withdraw a notice" informs; "you can ignore my request" withdraws one.
-        if RETRACTION in present and RETRACTION.search(sentence) and (
-                not conditional or FIRST_PERSON.search(sentence)):
-            retract.append(sentence)
-        if COUNTER in present and COUNTER.search(sentence):
-            (counter_info if conditional else counter).append(sentence)
-        if RESTORE in present and RESTORE.search(sentence) and not question:
-            restore.append(sentence)
-        if REMOVED_OURS in present and REMOVED_OURS.search(sentence):
-            removed.append(sentence)
-        if REMOVAL in present and REMOVAL.search(sentence) and not question:
-            removal.append(sentence)
-        if THREAT in present and THREAT.search(sentence):
-            threat.append(sentence)
-        if INFRINGEMENT in present and INFRINGEMENT.search(sentence) and not question:
-            infringing.append(sentence)
         if question:
             questions.append(sentence)
-        elif OTHER_REQUEST in present and OTHER_REQUEST.search(sentence):
+        if not hits:
+            continue
+        conditional = bool(CONDITIONAL.search(sentence))
+        # "You may withdraw a notice" informs; "you can ignore my request" withdraws one.
+        if RETRACTION in hits and (not conditional or FIRST_PERSON.search(sentence)):
+            retract.append(sentence)
+        if COUNTER in hits:
+            (counter_info if conditional else counter).append(sentence)
+        if RESTORE in hits and not question:
+            restore.append(sentence)
+        if REMOVED_OURS in hits:
+            removed.append(sentence)
+        if REMOVAL in hits and not question:
+            removal.append(sentence)
+        if THREAT in hits:
+            threat.append(sentence)
+        if INFRINGEMENT in hits and not question:
+            infringing.append(sentence)
+        if OTHER_REQUEST in hits and not question:
             other.append(sentence)
     demand = find_demand(said)
     deadline = find_deadline(said)

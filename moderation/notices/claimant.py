@@ -176,9 +176,12 @@ def find_claimant(text: str, sender_name: str | None, sender_email: str | None, 
             phones = contacts.phones_in(item.value, region)
             keep("phone", phones[0].raw if phones else None, item.line)
     if claimant.phone is None:
-        for line in lines[-15:]:
-            phones = contacts.phones_in(line, region)
-            keep("phone", phones[0].raw if phones else None, line)
+        tail = "\n".join(lines[-15:])
+        phones = contacts.phones_in(tail, region)  # once over the closing lines, not per line
+        if phones:
+            at = tail.find(phones[0].raw)
+            line = tail[tail.rfind("\n", 0, at) + 1:].split("\n", 1)[0]
+            keep("phone", phones[0].raw, line)
     for item in fields:
         if item.key == "name":
             name = contacts.name_in(item.value)

@@ -58,6 +58,10 @@ _REGIONS = {"cn": "CN", "uk": "GB", "de": "DE", "hk": "HK", "tw": "TW", "jp": "J
             "au": "AU", "in": "IN", "ae": "AE", "dk": "DK", "sg": "SG", "ca": "CA", "it": "IT"}
 
 
+_NOT_PHONES = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+\.[a-z]{2,}/\S*")
+_PHONE_LIKE = re.compile(r"\d[\d\s().\-/]{5,}\d")
+
+
 @dataclass
 class Field:
     """One labelled value, its key (see ``LABELS``) and the line it stands on."""
@@ -96,7 +100,8 @@ def labelled_fields(lines: list[str]) -> list[Field]:
     """The labelled fields of a letter's lines, in reading order."""
     found = []
     for line in lines:
-        if len(line) <= 500:  # a labelled line is short; long ones are prose or data
+        # A labelled line is short (long ones are prose or data) and has a separator.
+        if len(line) <= 500 and ("：" in line or ":" in line or "|" in line):
             found.extend(fields_on_line(line))
     return found
 
@@ -115,9 +120,14 @@ def region_for(language: str | None, email: str | None, jurisdiction: str | None
 
 def phones_in(text: str, region: str) -> list[Phone]:
     """Valid phone numbers in ``text``, in order; numbers inside web addresses are skipped."""
-    found = []
+    found: list[Phone] = []
+    # Web and e-mail addresses blanked out (offsets kept): their digits are no phones, and
+    # checking them is most of the matcher's work.
+    text = _NOT_PHONES.sub(lambda m: " " * len(m.group(0)), text[:20_000])
+    if not _PHONE_LIKE.search(text):
+        return found
     try:
-        matcher = phonenumbers.PhoneNumberMatcher(text[:20_000], region,
+        matcher = phonenumbers.PhoneNumberMatcher(text, region,
                                                   leniency=phonenumbers.Leniency.VALID)
         for match in matcher:
             before = text[max(0, match.start - 1):match.start]
