@@ -177,8 +177,11 @@ def assign(
                  change=Change(assignee_id=assignee.id if assignee else None))
 
 
-def due_from(received: datetime, config: dict, jurisdiction: str | None) -> datetime:
-    return received + timedelta(hours=sla_hours(config, jurisdiction))
+def due_from(received: datetime, config: dict, jurisdiction: str | None, *,
+             deadline: datetime | None = None) -> datetime:
+    """When a case is due: the SLA after receipt, or the letter's own deadline if earlier."""
+    due = received + timedelta(hours=sla_hours(config, jurisdiction))
+    return min(due, deadline) if deadline is not None else due
 
 
 def record_targets(session: Session, case: Case, notice: Notice) -> None:

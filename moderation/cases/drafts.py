@@ -115,9 +115,14 @@ def for_case(file: CaseFile, *, site_name: str, overrides: dict | None = None) -
     for code in REJECT_REASONS:
         source = ReplyFacts.coerce({**facts.__dict__, "reject_reason": code})
         rejected[code] = draft(replies.REJECTED, source)
+    notice = file.notice
+    # A licence-fee demand is answered by asking for proof of the rights and the licence
+    # history before anything is paid: the request for information carries that letter.
+    asks_payment = bool(notice is not None and getattr(notice, "asks_payment", False))
+    need_info = draft(replies.PAYMENT_PROOF if asks_payment else replies.NEED_INFO, facts)
     return {"statement": statement, "decision": draft(replies.DECISION, decided),
-            "need_info": draft(replies.NEED_INFO, facts), "rejected": rejected,
-            "language": language}
+            "need_info": need_info, "rejected": rejected, "language": language,
+            "asks_payment": asks_payment}
 
 
 class Lazy(Mapping):

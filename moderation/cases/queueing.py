@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from ..models import Case, User
+from ..models import Case, Notice, User
 from ..models.cases import OPEN_WHERE
 from . import search as casesearch
 
@@ -27,6 +27,7 @@ class QueueFilter:
     verdict: str = ""
     jurisdiction: str = ""
     overdue: bool = False
+    payment: bool = False  # only cases whose notice demands a licence fee or settlement
     claimant: str = ""
     q: str = ""
     sort: str = "due"
@@ -58,6 +59,9 @@ def _filtered(session: Session, query, spec: QueueFilter, now: datetime):
         query = query.where(Case.jurisdiction.is_(None))
     if spec.overdue:
         query = query.where(Case.due_at < now, Case.paused_at.is_(None))
+    if spec.payment:
+        query = query.where(Case.id.in_(
+            select(Notice.case_id).where(Notice.asks_payment, Notice.case_id.is_not(None))))
     if spec.claimant:
         query = query.where(casesearch.condition(session, spec.claimant,
                                                  casesearch.CLAIMANT_FIELDS))

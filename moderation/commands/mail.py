@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from .. import mailroom
-from ..mailbox import SourceError, open_source
+from ..mailbox import MaildirSource, SourceError, open_source
 from ..mailroom import lock as mailboxlock
 from ..mailroom.batch import retry_quarantined
 from ..models import MailMessage, Notice
@@ -50,17 +50,35 @@ def mail_import(paths):
         raise SystemExit(1)
 
 
+def _local_maildir(config) -> MaildirSource:
+    """The local Maildir inbox (``MAILDIR``, by default instance/mail), made if missing: the
+    mailbox `mail fetch` reads when no IMAP server is configured."""
+    path = Path(str(config["MAILDIR"]))
+    try:
+        for folder in ("new", "cur", "tmp"):
+            (path / folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SourceError(f"The local Maildir {path} cannot be made: {exc.strerror}.") from None
+    return MaildirSource(path)
+
+
 def _fetch_once(session) -> mailroom.Receipt | None:
-    """One pass over the mailbox; None when another fetcher is reading it right now."""
+    """One pass over the mailbox; None when another fetcher is reading it right now.
+
+    The IMAP mailbox when one is configured, else the local Maildir."""
     site_settings.apply(current_app, session)  # staff may have changed them since the last pass
-    source = mailroom.imap_source(session, current_app.config)  # not connected yet
-    with mailboxlock.reading(db.get_engine(), current_app.instance_path,
-                             source.key_prefix) as mine:
+    if current_app.config.get("IMAP_HOST"):
+        source = mailroom.imap_source(session, current_app.config)  # not connected yet
+        key = source.key_prefix
+    else:
+        source = _local_maildir(current_app.config)
+        key = f"maildir:{source.path}"
+    with mailboxlock.reading(db.get_engine(), current_app.instance_path, key) as mine:
         if not mine:
             return None
         with source:
             return mailroom.receive(
-                session, source, config=current_app.config, source_name=source.key_prefix,
+                session, source, config=current_app.config, source_name=key,
                 limit=int(current_app.config["MAIL_PASS_LIMIT"]),
             )
 
@@ -123,7 +141,7 @@ def _send_replies(session) -> None:
 @with_appcontext
 @friendly
 def mail_fetch(watch, interval):
-    """Fetch new mail from the configured IMAP mailbox."""
+    """Fetch new mail from the configured IMAP mailbox, or else from the local Maildir."""
     db.upgrade(db.get_engine())
     session = db.get_session()
     while True:
@@ -211,6 +229,13 @@ def notice_record(message: MailMessage, notice: Notice | None) -> dict:
         "statements": statements,
         "jurisdiction": None,
         "missing_elements": [],
+        "asks_payment": False,
+        "amount": None,
+        "currency": None,
+        "deadline_at": None,
+        "kind_reasons": [],
+        "sources": {},
+        "uncertain": [],
         "case_id": message.case_id,
         "subject": message.subject,
         "from": message.from_addr,
@@ -229,6 +254,14 @@ def notice_record(message: MailMessage, notice: Notice | None) -> dict:
             missing_elements=notice.missing_elements,
             case_id=notice.case_id or message.case_id,
             verification=notice.verification,
+            asks_payment=bool(notice.asks_payment),
+            amount=notice.amount,
+            currency=notice.currency,
+            deadline_at=notice.deadline_at.isoformat() if notice.deadline_at else None,
+            kind_reasons=list(notice.kind_reasons or []),
+            # Per field, the line of the letter it was read from ("From: …" for the header).
+            sources=dict(notice.field_sources or {}),
+            uncertain=list(notice.uncertain or []),
         )
     return record
 

@@ -211,7 +211,8 @@ class Reader:
                     "takedown", columns["subject"] or "(no subject)",
                     claimant.get("organisation") or claimant.get("name") or columns["from_name"],
                     notice.claimant_email, notice.jurisdiction,
-                    cases.due_from(message.received_at, self.config, notice.jurisdiction))
+                    cases.due_from(message.received_at, self.config, notice.jurisdiction,
+                                   deadline=notice.deadline_at))
                 plan.targets = targets_for(plan.case, notice)
                 plan.acknowledge = True
                 self._opened(plan)

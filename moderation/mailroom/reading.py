@@ -18,8 +18,8 @@ from sqlmodel import Session
 from .. import cases
 from ..cases import autoreplies, restoration
 from ..mailbox import MailParseError, ParsedMessage, normalise_message_id, parse_message
-from ..models import Case, MailMessage, Notice
-from ..notices import extract_notice, to_json
+from ..models import Case, MailMessage, Notice, utcnow
+from ..notices import extract_notice, stored_columns, to_json
 from ..notices.classify import classify
 from ..plumbing import audit
 from ..plumbing.rows import new_row
@@ -95,6 +95,7 @@ def notice_from(parsed: ParsedMessage, *, message_id: int, sender: str, config: 
         statements=data["statements"] | {"evidence": data["evidence"]},
         signature=data["signature"], jurisdiction=data["jurisdiction"],
         missing_elements=data["missing_elements"],
+        **stored_columns(fields, parsed.date, utcnow()),
     )
 
 
@@ -142,7 +143,8 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
         kind="takedown",
         claimant_name=claimant.get("organisation") or claimant.get("name") or message.from_name,
         claimant_email=notice.claimant_email, jurisdiction=notice.jurisdiction,
-        due_at=cases.due_from(message.received_at, config, notice.jurisdiction),
+        due_at=cases.due_from(message.received_at, config, notice.jurisdiction,
+                              deadline=notice.deadline_at),
     )
     notice.case_id = case.id
     message.case_id = case.id

@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 from .base import JSONType, UTCDateTime, utcnow
 
 CLASSIFICATIONS = ("notice", "reply", "inquiry", "auto_reply", "bounce", "spam", "quarantined")
-NOTICE_KINDS = ("takedown", "counter_notice", "retraction")
+NOTICE_KINDS = ("takedown", "counter_notice", "retraction", "payment_demand")
 JURISDICTIONS = ("US", "EU", "CN")
 REPLY_STATUSES = ("draft", "queued", "sent", "failed", "cancelled")
 # Written into MailMessage.warnings, with the time, when retention drops the raw bytes.
@@ -76,6 +76,19 @@ class Notice(SQLModel, table=True):
     missing_elements: list[str] = Field(default_factory=list, sa_type=JSONType)
     # Per target URL: {"url", "article_id", "verdict", "original_id", "score", "kind", ...}
     verification: list[dict] = Field(default_factory=list, sa_type=JSONType)
+    # A licence fee, settlement or damages demanded (kind "payment_demand" when money alone).
+    asks_payment: bool = Field(default=False, index=True,
+                               sa_column_kwargs={"server_default": sa.false()})
+    amount: float | None = Field(default=None)
+    currency: str | None = Field(default=None, max_length=3)
+    # The time limit the letter sets ("within 10 days", "7日内"), counted from its date.
+    deadline_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Why the kind was chosen, in plain words, for the reviewer to check and correct.
+    kind_reasons: list[str] | None = Field(default=None, sa_type=JSONType)
+    # Field name -> the line of the letter it was read from ("From: …" for the header).
+    field_sources: dict | None = Field(default=None, sa_type=JSONType)
+    # Parts a person should read rather than trust (an unread attachment, quoted mail, …).
+    uncertain: list[str] | None = Field(default=None, sa_type=JSONType)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True, ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

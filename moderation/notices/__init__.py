@@ -4,7 +4,9 @@ legal elements it lacks under US (DMCA 512), EU (DSA Art. 16) or Chinese (信息
 rules. Pure functions over a ``ParsedMessage``; no database.
 
     fields = extract_notice(parsed, site_domains=["uscntv.com", "www.uscntv.com"])
-    fields.kind                 # "takedown" | "counter_notice" | "retraction" | None
+    fields.kind                 # "takedown" | "counter_notice" | "retraction" | "payment_demand"
+                                # | None; fields.asks adds "inquiry" and "other"
+    fields.kind_reasons         # why, in plain words, for the reviewer
     fields.target_urls          # canonical URLs on our site, in order, de-duplicated
     fields.missing_elements     # e.g. ["perjury", "signature"]
     to_json(fields)             # the notice part of a ``notices export`` record
@@ -20,7 +22,7 @@ May import: mailbox (parsed messages), intake (URLs). Imported by: cases, mailro
 
 from moderation.notices.claimant import Claimant, Signature
 from moderation.notices.completeness import ELEMENTS, missing_elements
-from moderation.notices.extract import NoticeFields, extract_notice, to_json
+from moderation.notices.extract import NoticeFields, extract_notice, stored_columns, to_json
 from moderation.notices.kinds import jurisdiction_of, notice_kind
 from moderation.notices.locations import Work, is_ours
 
@@ -35,5 +37,6 @@ __all__ = [
     "jurisdiction_of",
     "missing_elements",
     "notice_kind",
+    "stored_columns",
     "to_json",
 ]

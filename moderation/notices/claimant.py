@@ -1,33 +1,14 @@
 """Who sends a notice: name, organisation, contact details, agent or rights holder, signature."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from moderation.notices import contacts
 
 Role = Literal["agent", "rights_holder"]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s.-]{5,16}\d")
-# Unlabelled numbers count only in phone-like shapes, so dates and case numbers do not.
-_PHONE_SHAPE = re.compile(
-    r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,4}\b|\b1[3-9]\d{9}\b"
-)
-_SEP = r"\s*[:：]\s*"
-_LABELS = {
-    "name": r"(?:full name|your name|contact name|contact person|name|姓名|联系人|通知人|"
-            r"权利人姓名|通知人姓名)",
-    "organisation": r"(?:company|company name|organi[sz]ation|organi[sz]ation name|employer|"
-                    r"rights ?holder|rights owner|copyright (?:owner|holder)|单位|单位名称|公司|"
-                    r"公司名称|权利人|权利人名称|名称)",
-    "email": r"(?:e-?mail(?: address)?|邮箱|电子邮件|电子邮箱|联系邮箱)",
-    "phone": r"(?:phone(?: number)?|telephone|tel|mobile|电话|联系电话|手机|座机)",
-    "address": r"(?:address|mailing address|postal address|street address|地址|通讯地址|"
-               r"联系地址|住址)",
-}
-_LABEL_LINES = {
-    key: re.compile(rf"^\s*(?:[-*•]\s*)?{label}(?:\s*[(（][^)）]*[)）])?{_SEP}(?P<value>.*)$",
-                    re.IGNORECASE)
-    for key, label in _LABELS.items()
-}
+# Any "Label:" at the start of a line (ends an address continuing over several lines).
 _ANY_LABEL = re.compile(r"^\s*[\w\u4e00-\u9fff][\w \u4e00-\u9fff()（）/-]{0,30}[:：]")
 _AGENT = re.compile(
     r"\b(?:we|I) (?:represent|act for|are counsel for|am counsel for)\b|\bagent for\b|"
@@ -46,20 +27,30 @@ _BEHALF = re.compile(
     r"(?P<org>[A-Z][\w&.'’-]*(?:[ ,]+(?:[A-Z][\w&.'’-]*|Inc\.?|LLC|Ltd\.?|of|and|&))*)"
 )
 _CLOSINGS = re.compile(
-    r"^(?:sincerely|regards|best regards|kind regards|best|respectfully|yours (?:truly|faithfully|"
-    r"sincerely)|thank you|thanks|cordially|此致|敬礼|此致敬礼|谨上|顺颂商祺)\b[,，!。]*$",
+    r"^(?:sincerely|regards|best regards|kind regards|warm regards|best|respectfully|"
+    r"(?:very )?(?:truly )?yours(?: (?:truly|faithfully|sincerely))?|thank you|thanks|cordially|"
+    r"此致|敬礼|此致敬礼|谨上|顺颂商祺)\b[,，!。]*$",
     re.IGNORECASE,
 )
+# Where an organisation's name ends in a value: a comma not before "Inc.", "LLC" and the like.
+_ORG_PIECE = re.compile(r"\s*[，;；]\s*|\s*,(?!\s*(?:Inc|LLC|LLP|Ltd|Co|Corp|GmbH|S\.A)\b)\s*")
+_DASHED = re.compile(r"(?:^|\s)--\s*(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[,\s]|$)")
+_CLOSING_AND_NAME = re.compile(
+    r"^(?:thanks|thank you|regards|best|cheers|sincerely)\s*[,，]\s*(?P<name>[A-Z][\w'’ -]{1,40})$",
+    re.IGNORECASE)
+_US_STREET_CITY = re.compile(
+    r"\b\d+\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,4},\s*(?:(?:Suite|Ste\.?|Apt\.?|Floor) [\w-]+,\s*)?"
+    r"[A-Z][a-zA-Z .]+,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
 _EN_NAME = re.compile(r"^(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.)){1,3}$")
 _ZH_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _ORG_WORDS = re.compile(
     r"\b(?:Inc|LLC|Ltd|Company|Corporation|Corp|Department|Dept|News|Legal|Group|Team|"
     r"Counsel|Media|Press|Limited|Office)\b|公司|集团|部门|法务|报社",
 )
-_SLASH_S = re.compile(r"/s/\s*(?P<name>[^\n/]{2,80})")
+_SLASH_S = re.compile(r"(?<!\S)/s/\s*(?P<name>[^\n/]{2,80})")
 _ZH_SIGN = re.compile(r"(?:签名|签字)[）)]?\s*[:：]\s*(?P<name>[^\n，,。]{1,40})")
 _ZH_SEAL = re.compile(r"(?:签章|盖章)[）)]?\s*[:：]\s*(?P<name>[^\n，,。]{1,40})")
-_LABEL_SIGN = re.compile(r"^\s*(?:electronic )?signature\s*[:：]\s*(?P<name>.{2,80})$",
+_LABEL_SIGN = re.compile(r"^\s*(?:(?:electronic )?signature|signed)\s*[:：]\s*(?P<name>.{2,80})$",
                          re.IGNORECASE | re.MULTILINE)
 _END_OF_LETTER = re.compile(r"^(?:>|-{2,}\s*(?:Original Message|原始邮件)?|On .{5,80} wrote:$)")
 
@@ -75,6 +66,8 @@ class Claimant:
     address: str | None = None
     role: Role | None = None
     on_behalf_of: str | None = None
+    # Field name -> the line of the letter (or header) the value was read from.
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,51 +89,122 @@ def letter_lines(text: str) -> list[str]:
     return lines
 
 
-def _labelled(lines: list[str], key: str) -> str | None:
-    pattern = _LABEL_LINES[key]
-    for index, line in enumerate(lines):
-        match = pattern.match(line)
-        if not match:
+def _signature_block(lines: list[str]) -> list[str]:
+    """The closing lines of a letter: after a closing word, else its last paragraph."""
+    tail = [line.strip() for line in lines[-20:]]
+    for index, line in enumerate(tail):
+        if _CLOSINGS.match(line):
+            return [x for x in tail[index + 1:] if x][:6]
+    block: list[str] = []
+    for line in reversed(tail):
+        if not line:
+            if block:
+                break
             continue
-        value = match.group("value").strip()
-        if key == "address":
-            # A postal address often continues on the following unlabelled lines.
-            for extra in lines[index + 1:index + 4]:
-                if not extra.strip() or _ANY_LABEL.match(extra) or len(extra) > 80:
-                    break
-                value = f"{value}, {extra.strip()}" if value else extra.strip()
-        if value:
-            return value[:300]
+        block.insert(0, line)
+    return block[-6:]
+
+
+def _typed_name(lines: list[str]) -> tuple[str, str] | None:
+    """A name signing the letter: "-- Mike, ABC News", "Thanks, Ann Miller", or the first
+    name-like piece of the closing lines ("Li Wei, 1 Market Street, …", "法务部 李明")."""
+    letter = "\n".join(lines)
+    dashed = _DASHED.search(letter)
+    if dashed:
+        return dashed.group("name"), dashed.group(0).strip()
+    for line in lines[-3:]:
+        closing = _CLOSING_AND_NAME.match(line.strip())
+        if closing and contacts.looks_like_name(closing.group("name")):
+            return closing.group("name").strip(), line.strip()
+    for line in _signature_block(lines):
+        if _CLOSINGS.match(line):
+            continue
+        name = contacts.name_in(line)
+        if name:
+            return name, line
     return None
 
 
-def _us_address(lines: list[str]) -> str | None:
+def _us_address(lines: list[str]) -> tuple[str, str] | None:
     for index, line in enumerate(lines):
+        tagged = contacts.us_address_in(line)
+        if tagged:
+            return tagged, line.strip()
+        inline = _US_STREET_CITY.search(line)
+        if inline:
+            return inline.group(0).strip(" ,"), line.strip()
         if re.search(r"\b[A-Z][a-zA-Z .]+,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b", line):
             previous = lines[index - 1].strip() if index else ""
             street = previous if re.match(r"^\d+\s+\w", previous) else ""
-            return ", ".join(part for part in (street, line.strip()) if part)
+            return ", ".join(part for part in (street, line.strip()) if part), line.strip()
     return None
 
 
-def find_claimant(text: str, sender_name: str | None, sender_email: str | None) -> Claimant:
-    """Contact details from labelled lines, then the signature block, then the From header."""
+def find_claimant(text: str, sender_name: str | None, sender_email: str | None, *,
+                  language: str | None = None, jurisdiction: str | None = None,
+                  own_domains: tuple[str, ...] = ()) -> Claimant:
+    """Contact details from labelled fields (several to a line), then the signature block,
+    then the From header. ``claimant.sources`` keeps the line each field came from."""
     lines = letter_lines(text)
-    claimant = Claimant(**{key: _labelled(lines, key) for key in _LABELS})
-    if claimant.email:
-        found = EMAIL.search(claimant.email)
-        claimant.email = found.group(0).lower() if found else None
-    claimant.email = claimant.email or (sender_email.lower() if sender_email else None)
-    if claimant.phone:
-        found = PHONE.search(claimant.phone)
-        claimant.phone = found.group(0).strip() if found else claimant.phone
-    else:
-        for line in lines[-15:]:
-            found = _PHONE_SHAPE.search(line)
-            if found and len(re.sub(r"\D", "", found.group(0))) >= 7 and not EMAIL.search(line):
-                claimant.phone = found.group(0).strip()
-                break
-    claimant.address = claimant.address or _us_address(lines)
+    fields = contacts.labelled_fields(lines)
+    claimant = Claimant()
+    sources = claimant.sources
+
+    def keep(key: str, value: str | None, line: str) -> None:
+        if value and getattr(claimant, key) is None:
+            setattr(claimant, key, value[:300])
+            sources[key] = line[:300]
+
+    def ours(address: str) -> bool:
+        domain = address.rsplit("@", 1)[-1]
+        return any(domain == d or domain.endswith("." + d) for d in own_domains)
+
+    for item in fields:
+        if item.key in ("email", "contact"):
+            found = [e for e in contacts.EMAIL.findall(item.value) if not ours(e)]
+            keep("email", found[0].lower() if found else None, item.line)
+    signature_lines = _signature_block(lines)
+    if claimant.email is None:
+        for line in signature_lines:
+            found = [e for e in contacts.EMAIL.findall(line) if not ours(e)]
+            keep("email", found[0].lower() if found else None, line)
+    if claimant.email is None and sender_email:
+        keep("email", sender_email.lower(), "From: " + sender_email)
+    region = contacts.region_for(language, claimant.email or sender_email, jurisdiction)
+    for item in fields:
+        if item.key in ("phone", "contact"):
+            phones = contacts.phones_in(item.value, region)
+            keep("phone", phones[0].raw if phones else None, item.line)
+    if claimant.phone is None:
+        tail = "\n".join(lines[-15:])
+        phones = contacts.phones_in(tail, region)  # once over the closing lines, not per line
+        if phones:
+            at = tail.find(phones[0].raw)
+            line = tail[tail.rfind("\n", 0, at) + 1:].split("\n", 1)[0]
+            keep("phone", phones[0].raw, line)
+    for item in fields:
+        if item.key == "name":
+            name = contacts.name_in(item.value)
+            if name is None and contacts.ORG_WORDS.search(item.value):
+                keep("organisation", item.value.split(",")[0], item.line)
+            keep("name", name, item.line)
+        elif item.key == "organisation":
+            keep("organisation", _ORG_PIECE.split(item.value)[0], item.line)
+        elif item.key == "address":
+            value = item.value
+            index = lines.index(item.line) if item.line in lines else -1
+            # A postal address often continues on the following unlabelled lines.
+            for extra in lines[index + 1:index + 4] if index >= 0 else []:
+                if not extra.strip() or _ANY_LABEL.match(extra) or len(extra) > 80:
+                    break
+                value = f"{value}, {extra.strip()}"
+            keep("address", value, item.line)
+        elif item.key == "contact":
+            keep("name", contacts.name_in(item.value, first_only=True), item.line)
+    if claimant.address is None:
+        found_address = _us_address(lines)
+        if found_address:
+            keep("address", *found_address)
     letter = "\n".join(lines)
     behalf = _BEHALF.search(letter)
     if behalf:
@@ -155,7 +219,10 @@ def find_claimant(text: str, sender_name: str | None, sender_email: str | None) 
     elif claimant.on_behalf_of:
         claimant.role = "agent"
     signature = find_signature(text)
-    claimant.name = claimant.name or (signature.name if signature else None) or (sender_name or None)
+    if signature is not None:
+        keep("name", contacts.name_in(signature.name) or signature.name, signature.line)
+    if sender_name:
+        keep("name", sender_name, "From: " + sender_name)
     return claimant
 
 
@@ -179,13 +246,7 @@ def find_signature(text: str) -> Signature | None:
             name = match.group("name").strip(" _")
             line = letter[letter.rfind("\n", 0, match.start()) + 1:].split("\n", 1)[0]
             return Signature(name, kind, line.strip())  # type: ignore[arg-type]
-    tail = [line.strip() for line in lines if line.strip()]
-    for index, line in enumerate(tail):
-        if _CLOSINGS.match(line):
-            for candidate in tail[index + 1:index + 3]:
-                if _looks_like_name(candidate):
-                    return Signature(candidate.strip(","), "typed", candidate)
-    for candidate in reversed(tail[-4:]):
-        if _looks_like_name(candidate):
-            return Signature(candidate.strip(","), "typed", candidate)
+    typed = _typed_name(lines)
+    if typed is not None:
+        return Signature(typed[0], "typed", typed[1])
     return None

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from moderation.mailbox.parse import ParsedMessage
-from moderation.notices.kinds import notice_kind
+from moderation.notices.asks import NOTICE_KINDS
+from moderation.notices.extract import read_asks
 
 Label = Literal["notice", "reply", "inquiry", "auto_reply", "bounce", "spam"]
 CASE_TAG_PATTERN = r"\[\s*Case\s*#\s*(\d+)\s*\]"
@@ -122,9 +123,12 @@ def classify(
         reasons = check(parsed)
         if reasons:
             return Classification(label, reasons)
-    wording = "\n".join([parsed.subject, parsed.text, *parsed.attachment_texts()])
-    kind, evidence = notice_kind(wording[:MAX_READ_CHARS])
-    also = [f"It also reads as a {kind.replace('_', '-')}: {evidence!r}."] if kind else []
+    decision, _letter, how = read_asks(parsed.subject, parsed.text[:MAX_READ_CHARS],
+                                       parsed.attachment_texts())
+    kind = decision.kind if decision.kind in NOTICE_KINDS else None
+    said = " ".join(decision.reasons)
+    quoted = [f"Quoted or forwarded mail was set apart ({how})."] if how else []
+    also = [f"It also reads as a {kind.replace('_', '-')}: {said}"] if kind else []
     case = case_number_from(parsed, case_tag_pattern)
     if case is not None:
         return Classification("reply", [f"The subject names case #{case}.", *also])
@@ -134,5 +138,14 @@ def classify(
         if ours:
             return Classification("reply", [f"It answers our message {ours}.", *also])
     if kind:
-        return Classification("notice", [f"It reads as a {kind.replace('_', '-')}: {evidence!r}."])
-    return Classification("inquiry", ["No notice, reply or automatic-mail signals were found."])
+        return Classification("notice", [f"It reads as a {kind.replace('_', '-')}: {said}",
+                                         *quoted])
+    unread = [a.filename or a.content_type for a in parsed.attachments if not a.text]
+    if not parsed.text.strip() and unread:
+        # A letter sent as a PDF or a scan: kept as a notice so that it is seen in the queue,
+        # with nothing guessed about it.
+        return Classification("notice", [
+            f"It has no text, only attachments ({', '.join(unread[:5])}): a person must read "
+            "them to know what it asks."])
+    return Classification("inquiry", ["No notice, reply or automatic-mail signals were found.",
+                                      *decision.reasons, *quoted])

@@ -1,31 +1,11 @@
-"""Vocabulary deciding what a message asks for, and under which law, in English and Chinese."""
+"""The kinds of notice, and the vocabulary deciding under which law a notice is made."""
 
 import re
 from typing import Literal
 
-Kind = Literal["takedown", "counter_notice", "retraction"]
+Kind = Literal["takedown", "counter_notice", "retraction", "payment_demand"]
 Jurisdiction = Literal["US", "EU", "CN"]
 
-_DOC = r"(?:notice|notification|complaint|request|claim|take-?down|dmca)"
-# Checked in this order: a retraction or counter-notice also mentions the original takedown.
-KIND_PATTERNS: dict[Kind, tuple[re.Pattern[str], ...]] = {
-    "retraction": tuple(re.compile(p, re.IGNORECASE) for p in (
-        rf"\b(?:withdraw|retract|rescind)\w*\b[^.\n]{{0,60}}\b{_DOC}",
-        rf"\b{_DOC}s?\b[^.\n]{{0,60}}\b(?:withdrawn|retracted|rescinded)\b",
-        r"撤回", r"撤销[^。\n]{0,10}(?:通知|投诉|申请|要求)",
-    )),
-    "counter_notice": tuple(re.compile(p, re.IGNORECASE) for p in (
-        r"\bcounter[- ]?notic\w*", r"\bcounter[- ]?notification", r"512\s*\(g\)",
-        r"mistake or misidentification", r"反通知", r"(?:要求|申请|请求)恢复",
-    )),
-    "takedown": tuple(re.compile(p, re.IGNORECASE) for p in (
-        r"\bDMCA\b", r"\btake[- ]?down\b", r"\bcopyright infringement\b", r"\binfring\w*",
-        r"\bremov(?:e|al)\b[^.\n]{0,60}\b(?:article|content|material|page|post|story|stories)",
-        r"Digital Services Act", r"\billegal content\b", r"512\s*\(c\)",
-        r"侵权", r"侵犯", r"下架", r"删除[^。\n]{0,20}(?:文章|内容|稿件|作品|链接|网页|页面)",
-        r"信息网络传播权", r"未经(?:授权|许可)",
-    )),
-}
 JURISDICTION_PATTERNS: dict[Jurisdiction, tuple[re.Pattern[str], ...]] = {
     "US": tuple(re.compile(p, re.IGNORECASE) for p in (
         r"17\s*U\.?\s*S\.?\s*C\.?", r"\bDMCA\b", r"Digital Millennium Copyright Act",
@@ -40,20 +20,14 @@ JURISDICTION_PATTERNS: dict[Jurisdiction, tuple[re.Pattern[str], ...]] = {
 }
 
 
-def _snippet(text: str, match: re.Match[str]) -> str:
-    start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 120)
-    end = text.find("\n", match.end())
-    end = min(len(text) if end < 0 else end, match.end() + 120)
-    return text[start:end].strip()
-
-
 def notice_kind(text: str) -> tuple[Kind | None, str | None]:
-    """The kind of request ``text`` makes and the words that show it, or (None, None)."""
-    for kind, patterns in KIND_PATTERNS.items():
-        for pattern in patterns:
-            match = pattern.search(text)
-            if match:
-                return kind, _snippet(text, match)
+    """The kind of notice ``text`` makes and the reason for it, or (None, None) when it asks
+    for no removal, restoration, withdrawal or money (see ``asks.decide``)."""
+    from moderation.notices.asks import NOTICE_KINDS, decide  # asks reads statements, not kinds
+
+    decision = decide(text)
+    if decision.kind in NOTICE_KINDS:
+        return decision.kind, decision.reasons[0]  # type: ignore[return-value]
     return None, None
 
 

@@ -71,7 +71,49 @@ def _is_homepage(url: str) -> bool:
     return parts.path in ("", "/") and not parts.query
 
 
+# What a letter says of an address of ours: a copy (the usual) or its own original, licensed
+# to us or first published here ("Original (licensed) article:", 原文链接).
+_SAID_COPY = re.compile(
+    r"infring|unauthori[sz]ed|\bcop(?:y|ies|ied)\b|on your (?:site|website|pages?)|remove|"
+    r"take\s+\w*\s*down|侵权|侵權|转载|轉載|盗用|删除|下架|贵(?:网站|站|方|司)", re.IGNORECASE)
+_SAID_ORIGINAL = re.compile(
+    r"\boriginal|\blicensed\b|\bfirst (?:published|appeared)|\bour (?:article|story|report|work)"
+    r"|copyrighted work|原文|原创|原作|首发|出处|来源", re.IGNORECASE)
+# An address up to where Chinese text or full-width punctuation resumes without a space.
+_AN_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+")
+_URL_ONLY = re.compile(r"^\s*(?:[-*•]\s*|\d{1,2}[.)、]\s*)?(?:https?://|www\.|[\w-]+\.[\w.-]+/)\S*\s*$")
+
+
+def said_original(text: str, start: int) -> bool:
+    """Whether the words introducing the address at ``start`` call it the original.
+
+    The words are those before it on its line (a label), or, for an address alone on its
+    line, the heading over the list it stands in. Words of a copy win over words of an
+    original ("our content appears on your site:").
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    said = text[max(line_start, start - 100):start]
+    # Only the words since the last sentence speak of this address (other addresses aside).
+    said = _AN_ADDRESS.sub(" ", re.split(r"[。！？；]|[.!?;]\s", said)[-1])
+    if not said.strip(" \t-*•:：0123456789.)、"):
+        cursor = line_start - 1
+        for _step in range(30):  # up the list to its heading
+            if cursor <= 0:
+                break
+            previous_start = text.rfind("\n", 0, cursor) + 1
+            line = text[previous_start:cursor]
+            cursor = previous_start - 1
+            if line.strip() and not _URL_ONLY.match(line):
+                said = line
+                break
+    return bool(_SAID_ORIGINAL.search(said)) and not _SAID_COPY.search(said)
+
+
 def _urls_in(text: str, own: re.Pattern[str] | None) -> list[str]:
+    return [url for _start, url in _placed_urls(text, own)]
+
+
+def _placed_urls(text: str, own: re.Pattern[str] | None) -> list[tuple[int, str]]:
     """Addresses in ``text`` in reading order, with our own ones also found without scheme."""
     found: list[tuple[int, str]] = []
     cursor = 0
@@ -89,7 +131,7 @@ def _urls_in(text: str, own: re.Pattern[str] | None) -> list[str]:
                 continue
             extra.append((match.start(), match.group(0).rstrip(".,;:!?…'\"")))
         found += extra
-    return [url for _start, url in sorted(found)]
+    return sorted(found)
 
 
 def split_urls(
@@ -102,8 +144,16 @@ def split_urls(
     """
     own = _own_domain_pattern(domains)
     candidates: list[str] = []
+    # Addresses of ours the letter calls its originals rather than copies.
+    named_original: set[str] = set()
     for source in sources:
-        candidates.extend(source if isinstance(source, list) else _urls_in(source, own))
+        if isinstance(source, list):
+            candidates.extend(source)
+            continue
+        for start, url in _placed_urls(source, own):
+            candidates.append(url)
+            if len(named_original) < MAX_URLS and said_original(source, start):
+                named_original.add(url)
     targets: dict[str, None] = {}
     originals: dict[str, None] = {}
     for candidate in candidates:
@@ -115,8 +165,10 @@ def split_urls(
             continue
         if _is_homepage(url):
             continue
-        if is_ours(url, domains):
+        if is_ours(url, domains) and candidate not in named_original:
             targets[url] = None
+        elif is_ours(url, domains):
+            originals[url] = None
         elif not _is_reference(url):
             originals[url] = None
     return list(targets), list(originals)

@@ -56,7 +56,8 @@ JURISDICTION = {"US": _l("United States (DMCA)"), "EU": _l("European Union (DSA)
                 "CN": _l("China (信息网络传播权保护条例)")}
 DECISION = {"remove": _l("Removed"), "keep": _l("Kept"), "partial": _l("Partly removed")}
 NOTICE_KIND = {"takedown": _l("Takedown notice"), "counter_notice": _l("Counter-notice"),
-               "retraction": _l("Retraction")}
+               "retraction": _l("Retraction"), "payment_demand": _l("Licence-fee demand"),
+               "inquiry": _l("Inquiry"), "other": _l("Asks for nothing")}
 ROLE = {"agent": _l("agent"), "rights_holder": _l("rights holder")}
 ELEMENT = {
     "contact": _l("Name and contact details of the notifier"),

@@ -35,6 +35,7 @@ from .texts import (
     DECISION,
     NEED_INFO,
     OUR_WORDS,
+    PAYMENT_PROOF,
     PUTBACK,
     REJECTED,
     RESTORED,
@@ -45,7 +46,7 @@ from .texts import (
 
 __all__ = [
     "ACKNOWLEDGEMENT", "COUNTER_NOTICE_FORWARDED", "DECISION", "KEEP_REASONS", "LANGUAGES",
-    "NEED_INFO", "REJECTED", "REJECT_REASONS", "REMOVE_REASONS", "RESTORED", "TEMPLATES",
+    "NEED_INFO", "PAYMENT_PROOF", "REJECTED", "REJECT_REASONS", "REMOVE_REASONS", "RESTORED", "TEMPLATES",
     "ReplyError", "ReplyFacts", "Target", "element_sentence", "language_for", "putback_window",
     "reason_label", "render", "should_acknowledge", "statement_of_reasons",
 ]
@@ -152,7 +153,10 @@ def _values(template: str, language: str, facts: ReplyFacts, statement_below: bo
               "claimant": one_line(facts.claimant_name) or words["claimant"]}
     n = len(facts.targets)
     count = words["page"] if n == 1 else words["n_pages"].format(n=n)
-    if template == ACKNOWLEDGEMENT:
+    if template == PAYMENT_PROOF:
+        values["pages"] = (words["pages"].format(n=count) + "\n" + _page_list(facts.targets)
+                           if n else "")
+    elif template == ACKNOWLEDGEMENT:
         values["pages"] = (words["pages"].format(n=count) + "\n" + _page_list(facts.targets)
                            if n else words["no_pages"])
         values["due"] = (words["due"].format(due=when(facts.due_at)) if facts.due_at

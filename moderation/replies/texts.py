@@ -6,7 +6,9 @@ DECISION = "decision"
 REJECTED = "rejected"
 COUNTER_NOTICE_FORWARDED = "counter_notice_forwarded"
 RESTORED = "restored"
-TEMPLATES = (ACKNOWLEDGEMENT, NEED_INFO, DECISION, REJECTED, COUNTER_NOTICE_FORWARDED, RESTORED)
+PAYMENT_PROOF = "payment_proof"
+TEMPLATES = (ACKNOWLEDGEMENT, NEED_INFO, DECISION, REJECTED, COUNTER_NOTICE_FORWARDED, RESTORED,
+             PAYMENT_PROOF)
 
 OUR_WORDS = {
     "en": {"dear": "Dear {name},", "nobody": "Dear Sir or Madam,", "claimant": "the claimant",
@@ -115,6 +117,28 @@ TEXTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "zh": ("我们收到了反通知", (
             "我们于 $counter_at 收到一份反通知，涉及以下网页；这些网页是我们根据您于 $received "
             "发来的通知（案件编号 $case_id）删除的：", "$pages", "$copy", "$putback", CLOSE[1])),
+    },
+    # To a licence-fee demand (photo agencies and their collectors): nothing is paid before the
+    # sender proves the rights and shows the licence history of the work.
+    PAYMENT_PROOF: {
+        "en": ("Your demand for a licence fee: proof of rights needed", (
+            "Thank you for your letter of $received (case $case_id), which asks us to pay for "
+            "the use of a work on our site.", "$pages",
+            "Before we consider any payment, please send us: (1) proof that you own the rights "
+            "to the work or are authorised to act for the owner (the registration or the "
+            "photographer's or author's written assignment or mandate); (2) the work's licence "
+            "history: the licences granted for it, and whether it was ever offered free of "
+            "charge or under an open licence; (3) how you calculated the amount you ask for.",
+            "Until we have these we will not pay. Your case stays open, and the time we take to "
+            "answer is paused until we hear from you.", CLOSE[0])),
+        "zh": ("关于您索要授权费用的要求：请提供权利证明", (
+            "感谢您于 $received 发来的函件（案件编号 $case_id）。您要求我们为本网站使用的作品支付费用。",
+            "$pages",
+            "在考虑任何付款之前，请提供：（一）您享有该作品权利或经权利人授权代理的证明（著作权登记证书，"
+            "或摄影师、作者出具的书面转让或授权委托书）；（二）该作品的授权记录：已授予的许可，以及该作品"
+            "是否曾免费或以开放许可方式提供；（三）您所要求金额的计算依据。",
+            "在收到上述材料之前，我们不会付款。您的案件将保持开放，在收到您的回复之前，答复期限暂停计算。",
+            CLOSE[1])),
     },
     RESTORED: {
         "en": ("Pages restored", (

@@ -14,7 +14,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ..models import Notice, PublisherDomain
-from .redaction import organisation_domains, redact_claimant, redact_email, redact_text
+from .redaction import (
+    ADDRESS,
+    PHONE,
+    organisation_domains,
+    redact_claimant,
+    redact_email,
+    redact_text,
+)
 
 
 def known_domains(session: Session, config: dict) -> set[str]:
@@ -47,6 +54,11 @@ def notice_record(record: dict, keep: set[str]) -> dict:
     result["subject"] = redact_text(record.get("subject"), keep)
     if result.get("reason"):
         result["reason"] = redact_text(result["reason"], keep)
+    if result.get("sources"):
+        # The lines a phone or an address were read from are that phone or address.
+        whole = {"phone": PHONE, "address": ADDRESS}
+        result["sources"] = {key: whole.get(key) or redact_text(line, keep)
+                             for key, line in result["sources"].items()}
     return result
 
 

@@ -156,6 +156,15 @@ def merge(case_id: int):
                 _("Closed as a duplicate of case %(id)s.", id=into.id))
 
 
+@bp.route("/<int:case_id>/notice-kind", methods=["POST"])
+def correct_notice_kind(case_id: int):
+    from ..cases import corrections as notice_corrections
+
+    kind = request.form.get("kind", "")[:20]
+    return _act(case_id, lambda s, c, u, v: notice_corrections.correct_kind(
+        s, c, user=u, version=v, kind=kind), _("The notice's type is corrected."))
+
+
 @bp.route("/<int:case_id>/withdraw", methods=["POST"])
 def withdraw(case_id: int):
     return _act(case_id, lambda s, c, u, v: decisions.withdraw(s, c, user=u, version=v),

@@ -40,6 +40,7 @@ def _filter_from_args(args) -> queueing.QueueFilter:
         mine=flag("mine"), unassigned=flag("unassigned"),
         verdict=args.get("verdict", "") if args.get("verdict") in queueing.VERDICTS else "",
         jurisdiction=args.get("jurisdiction", "")[:4], overdue=flag("overdue"),
+        payment=flag("payment"),
         claimant=_text(args, "claimant"), q=_text(args, "q"),
         sort=sort if sort in queueing.SORTS else "due", after=args.get("after", "")[:80],
         user_id=current_user.id,

@@ -38,7 +38,8 @@ MATRIX = {
            ("claim", "claim", 302), ("release", "release", 302), ("assign", "assign", 302),
            ("request_info", "request-info", 302), ("decide", "decide", 302),
            ("reject", "reject", 400), ("merge", "merge", 302), ("withdraw", "withdraw", 302),
-           ("restore", "restore", 302), ("uphold", "uphold", 302), ("undo", "undo", 302))},
+           ("restore", "restore", 302), ("uphold", "uphold", 302), ("undo", "undo", 302),
+           ("correct_notice_kind", "notice-kind", 302))},
     # The case of the fixture is a takedown: the review decision is refused with a message.
     "review.decide": ("POST", "/cases/{case}/review",
                       {"anonymous": LOGIN, "reviewer": 302, "admin": 302}),
