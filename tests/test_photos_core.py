@@ -24,15 +24,15 @@ def jpeg(image: Image.Image, quality: int = 85) -> bytes:
 
 
 def print_of(image: Image.Image, quality: int = 85) -> PhotoPrint:
-    return print_photo(load_photo(jpeg(image, quality)).image)
+    loaded = load_photo(jpeg(image, quality))
+    return print_photo(loaded.image, (loaded.width, loaded.height))
 
 
 def test_a_resized_recompressed_copy_is_found_as_resized():
     original = photo("astronaut.png")
     copy = original.resize((256, 256), Image.Resampling.LANCZOS)
     match = compare_prints(print_of(copy, 50), print_of(original, 95))
-    assert match is not None and match.is_copy
-    assert match.kind in ("resized", "same")
+    assert match is not None and match.kind == "resized"
     assert match.similarity > 0.95
 
 

@@ -16,7 +16,13 @@ SIMILAR_NEAR = 20
 # recompression, brightness, a logo keep it above 0.97; the other camera of a stereo pair or
 # the next frame of a burst falls to about 0.85 (measured on scikit-image's photographs).
 COPY_CORRELATION = 0.93
-CROP_CORRELATION = 0.80
+# A crop is judged on its window of the 16 x 16 thumbnail, a coarse picture: the hash gap
+# carries the decision (distinct photographs stay 14 bits or more apart), the correlation only
+# rules out a different picture whose hash happens to come near.
+CROP_NEAR = 10
+CROP_CORRELATION = 0.50
+CROP_CORRELATION_FAR = 0.80
+MAX_PAIRS = 8
 SIMILAR_CORRELATION = 0.60
 
 
@@ -84,9 +90,10 @@ def compare_prints(query: PhotoPrint, original: PhotoPrint) -> PhotoMatch | None
     if flipped <= NEAR and mirrored_fine >= COPY_CORRELATION:
         return PhotoMatch("mirrored", round(mirrored_fine, 4), flipped)
     same_shape = abs(query.aspect - original.aspect) < 0.03 * original.aspect
-    if fine >= COPY_CORRELATION and same_shape and _aligned_windows(query, original) <= NEAR:
-        # A logo or a caption bar over one part: the rest of the picture is unchanged.
-        return PhotoMatch("edited", round(fine, 4), hashed)
+    if same_shape:
+        edited = _edited_part(query, original, mine, theirs)
+        if edited is not None:
+            return edited
     if not (same_shape and hashed <= NEAR):
         # The same frame, near in every hash, is another take of the scene, not a crop.
         crop = _best_window(query, original, mine, theirs)
@@ -97,10 +104,18 @@ def compare_prints(query: PhotoPrint, original: PhotoPrint) -> PhotoMatch | None
     return None
 
 
-def _aligned_windows(query: PhotoPrint, original: PhotoPrint) -> int:
-    """The nearest distance between the same window of both pictures."""
-    pairs = zip(query.windows, original.windows, strict=False)
-    return min((distance(a, b) for a, b in pairs), default=64)
+def _edited_part(query: PhotoPrint, original: PhotoPrint, mine: np.ndarray,
+                 theirs: np.ndarray) -> PhotoMatch | None:
+    """A logo or caption bar over one part: some window of the picture is unchanged."""
+    best: PhotoMatch | None = None
+    for at, (ours, stored) in enumerate(zip(query.windows, original.windows, strict=False)):
+        gap = distance(ours, stored)
+        if gap > CROP_NEAR:
+            continue
+        fine = correlation(_window_pixels(mine, WINDOWS[at]), _window_pixels(theirs, WINDOWS[at]))
+        if fine >= COPY_CORRELATION and (best is None or fine > best.similarity):
+            best = PhotoMatch("edited", round(fine, 4), gap)
+    return best
 
 
 _FULL = (0.0, 0.0, 1.0, 1.0)
@@ -118,9 +133,13 @@ def _best_window(query: PhotoPrint, original: PhotoPrint, mine: np.ndarray,
     stored = np.array(original.windows, dtype=np.uint64)
     gaps = np.bitwise_count(ours[:, None] ^ stored[None, :])
     best: PhotoMatch | None = None
-    for mine_at, theirs_at in zip(*np.nonzero(gaps <= WINDOW_NEAR), strict=True):
+    near = np.argwhere(gaps <= WINDOW_NEAR)
+    # The closest few pairs are enough; each costs a correlation.
+    near = near[np.argsort(gaps[near[:, 0], near[:, 1]], kind="stable")[:MAX_PAIRS]]
+    for mine_at, theirs_at in near:
         own = _FULL if mine_at == 0 else WINDOWS[mine_at - 1]
         fine = correlation(_window_pixels(mine, own), _window_pixels(theirs, WINDOWS[theirs_at]))
-        if fine >= CROP_CORRELATION and (best is None or fine > best.similarity):
+        wanted = CROP_CORRELATION if gaps[mine_at, theirs_at] <= CROP_NEAR else CROP_CORRELATION_FAR
+        if fine >= wanted and (best is None or fine > best.similarity):
             best = PhotoMatch("cropped", round(fine, 4), int(gaps[mine_at, theirs_at]))
     return best

@@ -1,6 +1,7 @@
 """Perceptual prints of a photo: what is kept of each picture to find its copies (< 1 KB)."""
 
 import hashlib
+import math
 import struct
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ import imagehash
 import numpy as np
 from PIL import Image
 from scipy.fft import dct
+from scipy.ndimage import uniform_filter
 
 from .decode import load_photo
 
@@ -15,15 +17,22 @@ HASH_BITS = 64
 # Windows of the picture hashed as well as the whole, as fractions (left, top, width, height),
 # so that a copy cropped to 70% of the area still meets one of them: each crop of that size
 # lies within a few percent of one window, which the perceptual hash tolerates.
-_SIZES = ((0.84, 0.84), (0.7, 1.0), (1.0, 0.7), (0.77, 0.91), (0.91, 0.77), (0.92, 0.92))
+_SIZES = ((0.84, 0.84), (0.7, 1.0), (1.0, 0.7), (0.77, 0.91), (0.91, 0.77))
+
+
+# Window positions are at most this far apart (as a fraction of the picture's side).
+_STEP = 0.06
+
+
+def _positions(size: float) -> list[float]:
+    count = 1 + math.ceil((1 - size) / _STEP - 1e-9)
+    return [round((1 - size) * at / (count - 1), 4) for at in range(count)] if count > 1 else [0.0]
 
 
 def _windows() -> tuple[tuple[float, float, float, float], ...]:
     found = []
     for width, height in _SIZES:
-        xs = sorted({0.0, (1 - width) / 2, 1 - width})
-        ys = sorted({0.0, (1 - height) / 2, 1 - height})
-        found += [(x, y, width, height) for x in xs for y in ys]
+        found += [(x, y, width, height) for y in _positions(height) for x in _positions(width)]
     return tuple(found)
 
 
@@ -93,27 +102,38 @@ def _trim_border(grey: np.ndarray) -> np.ndarray:
         # A frame added around a photo runs along all four sides; a dark sky or a white
         # wall along one or two sides is part of the photo.
         return grey
-    return grey[top:bottom, left:right]
+    # JPEG smears the photo's edge into the frame by a pixel or two: cut those too.
+    margin = max(1, round(0.01 * max(height, width)))
+    return grey[top + margin:bottom - margin, left + margin:right - margin]
+
+
+_GRID = 128
+_SPOTS = (np.arange(32) + 0.5) / 32
+_ROWS = np.array([((y + _SPOTS * h) * _GRID).astype(np.intp) for _, y, _, h in WINDOWS])
+_COLS = np.array([((x + _SPOTS * w) * _GRID).astype(np.intp) for x, _, w, _ in WINDOWS])
 
 
 def _window_hashes(grey: Image.Image) -> tuple[int, ...]:
-    """pHash (as imagehash computes it) of every window, the DCTs done in one batch."""
-    width, height = grey.size
-    stack = np.stack([
-        np.asarray(grey.resize((32, 32), Image.Resampling.BILINEAR, box=(
-            x * width, y * height, (x + w) * width, (y + h) * height)), dtype=np.float64)
-        for x, y, w, h in WINDOWS
-    ])
+    """pHash (imagehash's recipe: 32 x 32, DCT, 8 x 8 low frequencies above their median) of
+    every window, sampled from one smoothed 128 x 128 grid and transformed in one batch."""
+    grid = np.asarray(grey.resize((_GRID, _GRID), Image.Resampling.BOX), dtype=np.float64)
+    # Smoothing over about one sample step keeps the 32-point sampling from aliasing.
+    grid = uniform_filter(grid, size=3, mode="nearest")
+    stack = grid[_ROWS[:, :, None], _COLS[:, None, :]]
     low = dct(dct(stack, axis=1, type=2), axis=2, type=2)[:, :8, :8].reshape(len(WINDOWS), 64)
     bits = low > np.median(low, axis=1, keepdims=True)
     weights = (1 << np.arange(63, -1, -1, dtype=np.uint64))
     return tuple(int(v) for v in (bits.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64))
 
 
-def print_photo(image: Image.Image) -> PhotoPrint:
-    """The print of a decoded picture (any size; a working size near 256 px is enough)."""
-    grey_array = _trim_border(np.asarray(image.convert("L"), dtype=np.uint8))
+def print_photo(image: Image.Image, size: tuple[int, int] | None = None) -> PhotoPrint:
+    """The print of a decoded picture; ``size`` is its true size when ``image`` was reduced."""
+    whole = np.asarray(image.convert("L"), dtype=np.uint8)
+    grey_array = _trim_border(whole)
     grey = Image.fromarray(grey_array)
+    # The true size of what is printed (the frame cut off), to tell "same" from "resized".
+    scale_x = (size[0] if size else image.width) / image.width
+    scale_y = (size[1] if size else image.height) / image.height
     thumb = grey.resize((THUMB, THUMB), Image.Resampling.BOX)
     return PhotoPrint(
         phash=_bits(imagehash.phash(grey).hash),
@@ -121,15 +141,15 @@ def print_photo(image: Image.Image) -> PhotoPrint:
         mirror=_bits(imagehash.phash(mirrored(grey)).hash),
         windows=_window_hashes(grey),
         thumb=thumb.tobytes(),
-        width=grey.width,
-        height=grey.height,
+        width=round(grey.width * scale_x),
+        height=round(grey.height * scale_y),
     )
 
 
 def print_photo_bytes(data: bytes) -> tuple[PhotoPrint, str, list[str], tuple[int, int]]:
     """Print, sha256, reading notes and the true size (width, height) of picture bytes."""
     loaded = load_photo(data)
-    return (print_photo(loaded.image), hashlib.sha256(data).hexdigest(), loaded.warnings,
+    return (print_photo(loaded.image, (loaded.width, loaded.height)), hashlib.sha256(data).hexdigest(), loaded.warnings,
             (loaded.width, loaded.height))
 
 
