@@ -11,6 +11,7 @@ from urllib.parse import quote
 from .boilerplate import BoilerplateModel
 from .encoding import decode_bytes, looks_binary
 from .html import extract_html_page
+from .images import PageImage, stated_images
 from .jsonl import parse_line, read_lines
 from .page import MAX_PAGE_BYTES, ExtractedPage, too_big_reason
 from .textpage import extract_text_page
@@ -47,6 +48,8 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     # The input exactly as read (file bytes, JSON Lines line, HTTP body), kept as evidence.
     raw: bytes | None = None
+    # The page's pictures (PageImage): from its <img> tags or the record's "images".
+    images: list[PageImage] = field(default_factory=list)
 
     @property
     def raw_text(self) -> str | None:
@@ -107,6 +110,7 @@ def _finish(
     record.language = given.get("language") or page.language
     record.claimed_source = given.get("claimed_source") or page.claimed_source
     record.warnings = list(page.warnings)
+    record.images = list(page.images)
     return record
 
 
@@ -116,9 +120,10 @@ def _extract(
     url: str | None,
     title: str | None,
     boilerplate: BoilerplateModel | None,
+    folder: Path | None = None,
 ) -> ExtractedPage:
     if kind == "html":
-        return extract_html_page(content, url=url, boilerplate=boilerplate)
+        return extract_html_page(content, url=url, boilerplate=boilerplate, folder=folder)
     return extract_text_page(content, title=title, boilerplate=boilerplate)
 
 
@@ -148,7 +153,7 @@ def _read_page(
     file_url = None
     if base_url:
         file_url = canonical_url(quote(relative.as_posix()), base=base_url.rstrip("/") + "/")
-    page = _extract(kind, decoded.text, file_url, None, boilerplate)
+    page = _extract(kind, decoded.text, file_url, None, boilerplate, folder=path.parent.resolve())
     if not page.segments:
         return RecordError(path, None, "no article text was found in the page")
     if page.canonical_url:
@@ -183,6 +188,7 @@ def _read_jsonl(
         record = _finish(page, fields.url, "record", path, number, given, publisher)
         record.raw = raw if isinstance(raw, bytes) else None
         record.warnings += fields.warnings
+        record.images += stated_images(fields.images, path.parent.resolve(), fields.url)
         yield record
 
 
