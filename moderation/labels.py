@@ -27,6 +27,14 @@ KIND = {
     "translation": _l("Translation"),
     "none": _l("No match"),
 }
+PHOTO_KIND = {
+    "same": _l("Same photo"),
+    "resized": _l("Resized copy"),
+    "cropped": _l("Cropped copy"),
+    "mirrored": _l("Mirrored copy"),
+    "edited": _l("Edited copy"),
+    "similar": _l("Similar photo (not a copy)"),
+}
 LANGUAGE = {"zh": _l("Chinese"), "en": _l("English"), "other": _l("Other language")}
 
 

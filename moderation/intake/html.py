@@ -202,8 +202,11 @@ def extract_html_page(
     ``folder`` (a page read from disk) holds the files its relative pictures name."""
     html = str(html).replace("\x00", "")
     tree = LexborHTMLParser(html)
-    # Before the main-text reader, which may cut nodes out of the tree.
-    images = page_images(tree, base=url, folder=folder)
+    # Before the main-text reader, which may cut nodes out of the tree. Pictures resolve
+    # against the page's address, or its canonical link when it was read from disk.
+    meta_early = _meta(tree)
+    image_base = url or (_canonical(tree, meta_early, None) if folder else None)
+    images = page_images(tree, base=image_base, folder=folder)
     meta = _meta(tree)
     ld = _json_ld_objects(tree)
     warnings: list[str] = []

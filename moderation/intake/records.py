@@ -19,6 +19,9 @@ from .urls import canonical_url
 
 PAGE_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+# Pictures beside pages in a folder are read as those pages' pictures, not as pages.
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff",
+                    ".heic", ".avif", ".ico")
 
 if TYPE_CHECKING:  # fetch imports this module's neighbours; only the type is needed here
     from .fetch import FetchedPage
@@ -206,11 +209,14 @@ def _read_file(
     publisher: str | None,
     base_url: str | None,
     boilerplate: BoilerplateModel | None,
+    in_folder: bool = False,
 ) -> Iterator[Record | RecordError]:
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path, publisher, boilerplate)
+        elif suffix in PICTURE_SUFFIXES and in_folder:
+            return
         elif suffix in PAGE_SUFFIXES:
             yield _read_page(
                 path, relative, PAGE_SUFFIXES[suffix], publisher, base_url, boilerplate
@@ -245,7 +251,7 @@ def iter_records(
         if root.is_dir():
             for path in _files(root):
                 yield from _read_file(
-                    path, path.relative_to(root), publisher, base_url, boilerplate
+                    path, path.relative_to(root), publisher, base_url, boilerplate, in_folder=True
                 )
         elif root.is_file():
             yield from _read_file(root, Path(root.name), publisher, base_url, boilerplate)

@@ -23,6 +23,7 @@ from .cases import (
 )
 from .licences import FEEDBACK_VERDICTS, LICENCE_KINDS, Licence, MatchFeedback
 from .mail import CLASSIFICATIONS, JURISDICTIONS, NOTICE_KINDS, MailMessage, Notice, Reply
+from .photos import PHOTO_KINDS, PHOTO_ORIGINS, ArticleImage, Photo
 from .settings import ApiToken, Setting, WebhookDelivery
 from .users import ROLES, LoginAttempt, User
 
@@ -33,4 +34,5 @@ __all__ = [
     "WebhookDelivery", "JSONType", "Licence", "LoginAttempt", "MailMessage", "MatchFeedback",
     "Notice", "Original", "Provenance", "Publisher", "PublisherDomain", "RawDocument", "Reply",
     "UTCDateTime", "User", "utcnow",
+    "PHOTO_KINDS", "PHOTO_ORIGINS", "ArticleImage", "Photo",
 ]
