@@ -22,6 +22,7 @@ from .mailbox import (
 from .models import Case, MailMessage, Notice, utcnow
 from .notices import extract_notice, to_json
 from .outbox import loop_id
+from .photos.claims import keep_claim_photos
 from .rows import new_row
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,8 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
     notice = notice_from(parsed, message_id=message.id, sender=message.from_addr, config=config)
     session.add(notice)
     session.flush()
+    # Photo claims: pictures attached or named are kept and printed, to match against ours.
+    keep_claim_photos(session, message, extra_urls=notice.original_urls or [])
     if notice.kind == "counter_notice":
         disputed = mailthreads.case_for_counter_notice(session, notice)
         if disputed is not None:

@@ -36,6 +36,7 @@ from .ingest import (
 )
 from .mailplans import Reader, Stored
 from .models import MailMessage, utcnow
+from .photos.claims import keep_batch_claim_photos
 from .rows import insert_returning_ids, row_values
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,9 @@ def ingest_batch(session: Session, incoming: list[Incoming], *, config: dict,
     reader = Reader(session, config=config, comparisons={} if comparisons is None else comparisons,
                     alone=lambda s, message_id: read_alone(s, message_id, config=config))
     read = dict(zip([m.id for m in fresh], reader.read(fresh), strict=True)) if fresh else {}
+    # Photo claims: the pictures each new notice carries or names, kept and printed.
+    keep_batch_claim_photos(session, [result.message_id for result in read.values()
+                                      if result.classification in ("notice", "inquiry")])
     return [read[slot.id] if isinstance(slot, Stored) else slot for slot in slots]
 
 
