@@ -108,6 +108,8 @@ REVIEW_REASON = {
     "complained_publisher": _l("Publisher has complained before"),
     "uncertain": _l("Uncertain match"),
     "combined": _l("Several originals combined"),
+    "photo_unlicensed": _l("Agency photo without a licence"),
+    "photo_uncredited": _l("Agency photo without credit"),
 }
 REVIEW_ACTION = {
     "confirm": _l("Confirm the match, keep as published"),

@@ -156,3 +156,30 @@ def test_unreadable_agency_files_are_kept_with_the_reason(runner, app, tmp_path)
     with app.app_context():
         photos = get_session().exec(select(Photo)).all()
     assert len(photos) == 2 and all(p.raw_id and p.error for p in photos)
+
+
+def test_unlicensed_agency_photos_become_a_review_item(runner, app, site, agency, client, auth):
+    from moderation.models import Case
+
+    import_all(runner, site, agency)
+    with app.app_context():
+        session = get_session()
+        items = session.exec(select(Case).where(Case.kind == "review")).all()
+        assert len(items) == 1
+        reasons = items[0].reasons
+        vcg = session.exec(select(Publisher).where(Publisher.name == "视觉中国")).one()
+        session.add(Licence(publisher_id=vcg.id, kind="licence", photos=True))
+        session.commit()
+    assert {(r["code"], r["publisher"]) for r in reasons} == {
+        ("photo_unlicensed", "Getty Images"), ("photo_unlicensed", "视觉中国")}
+    auth.login()
+    page = client.get(f"/cases/{items[0].id}").get_data(as_text=True)
+    assert "Agency photo without a licence" in page and "img/rocket.jpg" in page
+    assert "Agency photo without a licence" in client.get("/").get_data(as_text=True)
+    # With a photo licence on file for 视觉中国, only Getty's photo is left to review.
+    result = runner.invoke(args=["photos", "import", str(agency / "vcg.jsonl")])
+    assert "0 raised, 1 updated" in result.output
+    with app.app_context():
+        item = get_session().get(Case, items[0].id)
+    assert [(r["code"], r["publisher"]) for r in item.reasons] == [
+        ("photo_unlicensed", "Getty Images")]

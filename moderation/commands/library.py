@@ -84,6 +84,7 @@ def _keep_pictures(records, fetch_images: bool) -> None:
     if not any(record.ok and record.images for record in records):
         return
     from ..photos.library import match_article_images, store_article_images
+    from ..photos.review import raise_photo_items
 
     session = db.get_session()
     fetcher = Fetcher() if fetch_images else None
@@ -93,6 +94,7 @@ def _keep_pictures(records, fetch_images: bool) -> None:
         if fetcher is not None:
             fetcher.close()
     matched = match_article_images(session)
+    raise_photo_items(session)
     click.echo(_("Pictures: %(count)s kept, %(unread)s without readable bytes, %(matched)s "
                  "copied from a known photo", count=pictures.new, unread=pictures.unread,
                  matched=matched))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from .. import db, reports
 from ..photos.library import import_photos, match_article_images
+from ..photos.review import raise_photo_items
 from . import friendly
 from .reports import OUTPUT, report_group
 
@@ -44,6 +45,9 @@ def photos_import(paths, publisher, fetch_images):
         click.echo(_("  failed: %(failure)s", failure=failure), err=True)
     matched = match_article_images(session)
     click.echo(_("Pictures on our pages copied from a known photo: %(count)s", count=matched))
+    raised = raise_photo_items(session)
+    click.echo(_("Review items: %(raised)s raised, %(refreshed)s updated",
+                 raised=raised["raised"], refreshed=raised["refreshed"]))
     if report.failures and not report.new:
         sys.exit(1)
 
