@@ -183,3 +183,18 @@ def test_unlicensed_agency_photos_become_a_review_item(runner, app, site, agency
         item = get_session().get(Case, items[0].id)
     assert [(r["code"], r["publisher"]) for r in item.reasons] == [
         ("photo_unlicensed", "Getty Images")]
+
+
+def test_the_licence_register_can_cover_an_agencys_photos(client, auth, app):
+    from moderation.models import Licence as LicenceRow
+
+    auth.login(email="boss@example.org", role="admin")
+    data = {"publisher": "", "new_publisher": "Getty Images", "kind": "agreement",
+            "excerpt_limit": "", "credit_wording": "PHOTO: Getty Images",
+            "valid_from": "2026-01-01", "valid_to": "2026-12-31",
+            "reference": "editorial subscription", "notes": "", "photos": "y"}
+    assert client.post("/licences/new", data=data).status_code == 302
+    with app.app_context():
+        licence = get_session().exec(select(LicenceRow)).one()
+    assert licence.photos and not licence.full_repost
+    assert "Photos" in client.get(f"/licences/{licence.id}").get_data(as_text=True)
