@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from .. import db, reports
-from ..photos.library import import_photos, match_article_images
+from ..photos.agency import import_photos
+from ..photos.library import match_article_images
 from ..photos.review import raise_photo_items
 from . import friendly
 from .reports import OUTPUT, report_group
