@@ -45,6 +45,15 @@ def attached_pictures(raw: bytes) -> list[tuple[str, bytes]]:
     return found
 
 
+def mentions_pictures(message: MailMessage) -> bool:
+    """Whether a stored message has a picture attached or names one by address."""
+    for attachment in message.attachments or []:
+        if str(attachment.get("type") or "").startswith("image/") or IMAGE_NAMES.search(
+                str(attachment.get("name") or "")):
+            return True
+    return bool(IMAGE_URL.search(message.text or "") or IMAGE_URL.search(message.html or ""))
+
+
 def image_urls(*texts: str) -> list[str]:
     seen: dict[str, None] = {}
     for text in texts:

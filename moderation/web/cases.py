@@ -4,7 +4,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import select
 
 from .. import (
     accounts,
@@ -18,7 +17,7 @@ from .. import (
     review_decisions,
 )
 from ..db import get_session, reads_only
-from ..models import Case, MailMessage, Original, User, utcnow
+from ..models import Case, Original, User, utcnow
 from ..photos import claims as photo_claims
 from .forms import EmptyForm
 
@@ -50,14 +49,16 @@ def detail(case_id: int):
             file, site_name=str(current_app.config["SITE_NAME"]),
             overrides=current_app.config.get("REPLY_TEMPLATES"))),
         reasons=drafts.reason_choices(str(get_locale())), undo_grace=decisions.UNDO_GRACE, now=utcnow(),
-        claimed_photos=_claimed_photos(session, case),
+        claimed_photos=_claimed_photos(session, file),
         **_licence_context(session, case, file),
     )
 
 
-def _claimed_photos(session, case: Case) -> list:
-    """The photos the case's messages claim, each with the pictures of ours it matches."""
-    ids = list(session.exec(select(MailMessage.id).where(MailMessage.case_id == case.id)))
+def _claimed_photos(session, file: casefile.CaseFile) -> list:
+    """The photos the case's messages claim, each with the pictures of ours it matches; a case
+    whose mail carries or names no picture costs no query."""
+    ids = [message.id for direction, message in file.thread
+           if direction == "in" and photo_claims.mentions_pictures(message)]
     found = photo_claims.claimed_photos(session, ids) if ids else {}
     return [claim for message_id in ids for claim in found.get(message_id, [])]
 
