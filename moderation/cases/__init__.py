@@ -5,8 +5,8 @@ and search, the case file, bulk writes, and the replies a case drafts and sends 
 The case state machine: the only code that changes a case, each change audited in its
 transaction.
 
-May import: plumbing, models, notices, accounts, replies. Imported by: provenance, mailroom,
-reports, web, commands.
+May import: plumbing, models, notices, accounts, replies. Imported by: photos, provenance,
+mailroom, reports, web, commands.
 """
 
 from dataclasses import dataclass

@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     from .library import articles_group, originals_group
     from .mail import mail_group, notices_group
     from .matching import match_command, review_group
+    from .photos import photos_group  # also adds `report photos`
     from .reports import report_group
     from .setup import audit_group, init_db_command, run_command, users_group
     from .site import articles_fetch  # noqa: F401  (adds `articles fetch|feed|sitemap`)
@@ -47,3 +48,4 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(feedback_group)
     app.cli.add_command(review_group)
+    app.cli.add_command(photos_group)

@@ -80,6 +80,29 @@ def run_import(records, *, kind: str, label: str) -> ImportReport:
     return report
 
 
+def _keep_pictures(records, fetch_images: bool) -> None:
+    """Store the pages' pictures and look for their originals among agency photos."""
+    if not any(record.ok and record.images for record in records):
+        return
+    from ..photos.library import match_article_images, store_article_images
+    from ..photos.review import raise_photo_items
+
+    session = db.get_session()
+    fetcher = Fetcher() if fetch_images else None
+    try:
+        pictures = store_article_images(session, records, fetcher=fetcher)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+    matched = match_article_images(session)
+    raise_photo_items(session)
+    click.echo(_("Pictures: %(count)s kept, %(unread)s without readable bytes, %(matched)s "
+                 "copied from a known photo", count=pictures.new, unread=pictures.unread,
+                 matched=matched))
+    for failure in pictures.failures[:50]:
+        click.echo(_("  picture: %(failure)s", failure=failure), err=True)
+
+
 def _finish(report: ImportReport) -> None:
     if report.failed:
         sys.exit(1)
@@ -93,13 +116,16 @@ def articles_group():
 @articles_group.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--base-url", help="URL of the folder given, for files that carry no URL.")
+@click.option("--fetch-images", is_flag=True,
+              help="Fetch pictures from the web (local pages' own files are always read).")
 @with_appcontext
 @friendly
-def articles_import(paths, base_url):
+def articles_import(paths, base_url, fetch_images):
     """Import pages of our site: .jsonl, .txt, .html files or folders (recursive)."""
     model = load_boilerplate()
     records = list(iter_records(paths, base_url=base_url, boilerplate=model))
     report = run_import(records, kind="article", label=_("Articles"))
+    _keep_pictures(records, fetch_images)
     for record in records:
         # Only text pages teach the model: an HTML page's lines are markup, not site lines.
         if record.ok and record.html is None and record.raw_text:

@@ -275,6 +275,7 @@ def notice_record(message: MailMessage, notice: Notice | None) -> dict:
 @friendly
 def notices_export(fmt, output, no_redact):
     """One JSON object per received message, notices or not; personal data redacted."""
+    from ..photos.claims import claimed_photos, export_photos
     from ..reports import redacted
 
     db.check_connection(db.get_engine())
@@ -284,7 +285,10 @@ def notices_export(fmt, output, no_redact):
         .outerjoin(Notice, Notice.message_id == MailMessage.id)
         .order_by(MailMessage.id)
     )
-    records = [notice_record(m, n) for m, n in rows]
+    rows = list(rows)
+    claims = claimed_photos(session, [m.id for m, _ in rows])
+    records = [notice_record(m, n) | {"photos": export_photos(claims.get(m.id, []))}
+               for m, n in rows]
     if not no_redact:
         keep = redacted.notices_domains(session, current_app.config)
         records = [redacted.notice_record(record, keep) for record in records]

@@ -57,7 +57,8 @@ Fetching (``fetch_page(url, client=None)``, ``fetch_feed(feed_url, client=None)`
 Errors: ``IntakeError`` is the base of ``FetchError``; ``URLError`` (a ValueError) comes from
 ``canonical_url``. The extractors raise neither for any text they are given.
 
-May import: nothing of the desk. Imported by: library, notices, provenance, web, commands, demo.
+May import: nothing of the desk. Imported by: reports, photos, library, notices, provenance,
+web, commands, demo.
 """
 
 from .boilerplate import BoilerplateModel, BoilerplateModelError

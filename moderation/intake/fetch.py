@@ -105,6 +105,12 @@ class FetchedPage:
         return self.page.canonical_url or canonical_url(self.url)
 
 
+# Pictures: SVG is left out on purpose (a drawing that can carry scripts, never a photo here).
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff",
+                         "image/bmp", "image/heic", "image/heif", "image/avif",
+                         "application/octet-stream"})
+
+
 @dataclass(frozen=True)
 class _Response:
     url: str
@@ -287,6 +293,15 @@ class Fetcher:
                 feed_url, "not an RSS or Atom feed (nothing in it could be read as one)"
             )
         return entries
+
+    def fetch_image(self, url: str, max_bytes: int) -> tuple[str, bytes]:
+        """Fetch one picture (any image/* type) up to ``max_bytes``: its final address and bytes."""
+        limit, self.max_bytes = self.max_bytes, max_bytes
+        try:
+            response = self._get(url, IMAGE_TYPES, "a picture")
+        finally:
+            self.max_bytes = limit
+        return response.url, response.content
 
     # Short names for the two fetches.
     page = fetch_page

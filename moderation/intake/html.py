@@ -4,11 +4,13 @@ import json
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .boilerplate import BoilerplateModel
+from .images import page_images
 from .languages import split_segments
 from .page import ExtractedPage, normalise_text
 from .textpage import clean_lines, parse_date_line, parse_local_time
@@ -193,11 +195,18 @@ def _drop_header(
 
 
 def extract_html_page(
-    html: str, *, url: str | None = None, boilerplate: BoilerplateModel | None = None
+    html: str, *, url: str | None = None, boilerplate: BoilerplateModel | None = None,
+    folder: Path | None = None,
 ) -> ExtractedPage:
-    """Read an HTML page (broken or truncated markup included); ``url`` resolves relative links."""
+    """Read an HTML page (broken or truncated markup included); ``url`` resolves relative links,
+    ``folder`` (a page read from disk) holds the files its relative pictures name."""
     html = str(html).replace("\x00", "")
     tree = LexborHTMLParser(html)
+    # Before the main-text reader, which may cut nodes out of the tree. Pictures resolve
+    # against the page's address, or its canonical link when it was read from disk.
+    meta_early = _meta(tree)
+    image_base = url or (_canonical(tree, meta_early, None) if folder else None)
+    images = page_images(tree, base=image_base, folder=folder)
     meta = _meta(tree)
     ld = _json_ld_objects(tree)
     warnings: list[str] = []
@@ -234,6 +243,7 @@ def extract_html_page(
         publisher=publisher,
         warnings=warnings,
         removed=removed + cleaned.removed,
+        images=images,
     )
     if page.language == "other" and (declared := _language(tree, meta)):
         page.language = declared

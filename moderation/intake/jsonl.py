@@ -24,6 +24,26 @@ class JsonlFields:
     content: str
     stated: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # "images": [{"url" or "path", "caption", "credit"}], checked by _images.
+    images: list[dict[str, str]] = field(default_factory=list)
+
+
+def _images(value: Any, warnings: list[str]) -> list[dict[str, str]]:
+    """The record's pictures; an unusable entry is left out with a warning, not the record."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        warnings.append('"images" must be a list of objects; it was ignored')
+        return []
+    kept = []
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict) or not any(
+                isinstance(item.get(k), str) and item[k].strip() for k in ("url", "path")):
+            warnings.append(f"image {number} has no \"url\" or \"path\"; it was ignored")
+            continue
+        kept.append({k: item[k].strip() for k in ("url", "path", "caption", "credit")
+                     if isinstance(item.get(k), str) and item[k].strip()})
+    return kept
 
 
 def parse_line(raw: bytes) -> JsonlFields | str:
@@ -53,6 +73,7 @@ def parse_line(raw: bytes) -> JsonlFields | str:
     if (size := len(content.encode("utf-8"))) > MAX_PAGE_BYTES:
         return too_big_reason(size, f'its "{kind}"')
     fields = JsonlFields(url, kind, content)
+    fields.images = _images(data.get("images"), fields.warnings)
     fields.stated = {n: data[n].strip() for n in OPTIONAL_FIELDS if (data.get(n) or "").strip()}
     if stamp := fields.stated.pop("published_at", None):
         try:

@@ -49,6 +49,8 @@ class ExtractedPage:
     warnings: list[str] = field(default_factory=list)
     # (reason, line) pairs for every line dropped as site chrome, so a reviewer can check them.
     removed: list[tuple[str, str]] = field(default_factory=list)
+    # The page's pictures (intake.images.PageImage), in page order.
+    images: list = field(default_factory=list)
 
     @property
     def body(self) -> str:

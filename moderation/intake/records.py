@@ -11,6 +11,7 @@ from urllib.parse import quote
 from .boilerplate import BoilerplateModel
 from .encoding import decode_bytes, looks_binary
 from .html import extract_html_page
+from .images import PageImage, stated_images
 from .jsonl import parse_line, read_lines
 from .page import MAX_PAGE_BYTES, ExtractedPage, too_big_reason
 from .textpage import extract_text_page
@@ -18,6 +19,9 @@ from .urls import canonical_url
 
 PAGE_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+# Pictures beside pages in a folder are read as those pages' pictures, not as pages.
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff",
+                    ".heic", ".avif", ".ico")
 
 if TYPE_CHECKING:  # fetch imports this module's neighbours; only the type is needed here
     from .fetch import FetchedPage
@@ -47,6 +51,8 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     # The input exactly as read (file bytes, JSON Lines line, HTTP body), kept as evidence.
     raw: bytes | None = None
+    # The page's pictures (PageImage): from its <img> tags or the record's "images".
+    images: list[PageImage] = field(default_factory=list)
 
     @property
     def raw_text(self) -> str | None:
@@ -107,6 +113,7 @@ def _finish(
     record.language = given.get("language") or page.language
     record.claimed_source = given.get("claimed_source") or page.claimed_source
     record.warnings = list(page.warnings)
+    record.images = list(page.images)
     return record
 
 
@@ -116,9 +123,10 @@ def _extract(
     url: str | None,
     title: str | None,
     boilerplate: BoilerplateModel | None,
+    folder: Path | None = None,
 ) -> ExtractedPage:
     if kind == "html":
-        return extract_html_page(content, url=url, boilerplate=boilerplate)
+        return extract_html_page(content, url=url, boilerplate=boilerplate, folder=folder)
     return extract_text_page(content, title=title, boilerplate=boilerplate)
 
 
@@ -148,7 +156,7 @@ def _read_page(
     file_url = None
     if base_url:
         file_url = canonical_url(quote(relative.as_posix()), base=base_url.rstrip("/") + "/")
-    page = _extract(kind, decoded.text, file_url, None, boilerplate)
+    page = _extract(kind, decoded.text, file_url, None, boilerplate, folder=path.parent.resolve())
     if not page.segments:
         return RecordError(path, None, "no article text was found in the page")
     if page.canonical_url:
@@ -183,6 +191,7 @@ def _read_jsonl(
         record = _finish(page, fields.url, "record", path, number, given, publisher)
         record.raw = raw if isinstance(raw, bytes) else None
         record.warnings += fields.warnings
+        record.images += stated_images(fields.images, path.parent.resolve(), fields.url)
         yield record
 
 
@@ -200,11 +209,14 @@ def _read_file(
     publisher: str | None,
     base_url: str | None,
     boilerplate: BoilerplateModel | None,
+    in_folder: bool = False,
 ) -> Iterator[Record | RecordError]:
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path, publisher, boilerplate)
+        elif suffix in PICTURE_SUFFIXES and in_folder:
+            return
         elif suffix in PAGE_SUFFIXES:
             yield _read_page(
                 path, relative, PAGE_SUFFIXES[suffix], publisher, base_url, boilerplate
@@ -239,7 +251,7 @@ def iter_records(
         if root.is_dir():
             for path in _files(root):
                 yield from _read_file(
-                    path, path.relative_to(root), publisher, base_url, boilerplate
+                    path, path.relative_to(root), publisher, base_url, boilerplate, in_folder=True
                 )
         elif root.is_file():
             yield from _read_file(root, Path(root.name), publisher, base_url, boilerplate)

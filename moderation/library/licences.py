@@ -14,8 +14,8 @@ from ..models import LICENCE_KINDS, Licence, Publisher, RawDocument, User, utcno
 from ..plumbing import audit
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-EDITABLE = ("kind", "full_repost", "excerpt_limit", "translation_allowed", "credit_wording",
-            "valid_from", "valid_to", "reference", "notes")
+EDITABLE = ("kind", "full_repost", "excerpt_limit", "translation_allowed", "photos",
+            "credit_wording", "valid_from", "valid_to", "reference", "notes")
 
 
 class LicenceError(ValueError):

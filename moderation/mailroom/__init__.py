@@ -4,8 +4,8 @@ one-reader-per-mailbox lock and raw mail retention.
 
 Taking mail in from a source: messages ingested and committed in batches, then acknowledged.
 
-May import: plumbing, models, mailbox, notices, library, replies, cases, provenance. Imported
-by: commands, demo.
+May import: plumbing, models, mailbox, notices, library, replies, cases, provenance, photos.
+Imported by: commands, demo.
 """
 
 from collections import Counter

@@ -32,6 +32,7 @@ from sqlmodel import Session, func, select
 
 from .. import cases
 from ..models import MailMessage, utcnow
+from ..photos.claims import keep_batch_claim_photos
 from ..plumbing import audit
 from ..plumbing.rows import insert_returning_ids, row_values
 from .plans import Reader, Stored
@@ -74,7 +75,7 @@ def ingest_batch(session: Session, incoming: list[Incoming], *, config: dict,
     else:
         raise RuntimeError("other importers kept storing the same messages; try again")
     fresh = [slot for slot in slots if isinstance(slot, Stored)]
-    read = dict(zip([m.id for m in fresh], _reader(session, config, comparisons).read(fresh),
+    read = dict(zip([m.id for m in fresh], _read(_reader(session, config, comparisons), fresh),
                     strict=True)) if fresh else {}
     return [read[slot.id] if isinstance(slot, Stored) else slot for slot in slots]
 
@@ -110,7 +111,15 @@ def retry_quarantined(session: Session, *, config: dict,
                             .where(MailMessage.id.in_(ids[start:start + BATCH_SIZE]))
                             .order_by(MailMessage.id)).all()
         now = utcnow()  # read now: replies and new inquiries date from the retry
-        results += reader.read([Stored(*row, now=now) for row in rows])
+        results += _read(reader, [Stored(*row, now=now) for row in rows])
+    return results
+
+
+def _read(reader: Reader, stored: list[Stored]) -> list[IngestResult]:
+    """Read stored messages; the pictures new notices carry or name are kept and printed."""
+    results = reader.read(stored)
+    keep_batch_claim_photos(reader.session, [r.message_id for r in results
+                                             if r.classification in ("notice", "inquiry")])
     return results
 
 

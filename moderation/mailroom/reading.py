@@ -21,6 +21,7 @@ from ..mailbox import MailParseError, ParsedMessage, normalise_message_id, parse
 from ..models import Case, MailMessage, Notice, utcnow
 from ..notices import extract_notice, stored_columns, to_json
 from ..notices.classify import classify
+from ..photos.claims import keep_claim_photos
 from ..plumbing import audit
 from ..plumbing.rows import new_row
 from ..provenance import verification
@@ -110,6 +111,8 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
     notice = notice_from(parsed, message_id=message.id, sender=message.from_addr, config=config)
     session.add(notice)
     session.flush()
+    # Photo claims: pictures attached or named are kept and printed, to match against ours.
+    keep_claim_photos(session, message, extra_urls=notice.original_urls or [])
     if notice.kind == "counter_notice":
         disputed = mailthreads.case_for_counter_notice(session, notice)
         if disputed is not None:

@@ -28,6 +28,7 @@ from .cases import (
 )
 from .licences import FEEDBACK_VERDICTS, LICENCE_KINDS, Licence, MatchFeedback
 from .mail import CLASSIFICATIONS, JURISDICTIONS, NOTICE_KINDS, MailMessage, Notice, Reply
+from .photos import PHOTO_KINDS, PHOTO_ORIGINS, ArticleImage, Photo
 from .settings import ApiToken, Setting, WebhookDelivery
 from .site import SITE_PAGE_KINDS, SITE_PAGE_STATES, SitePage
 from .users import ROLES, LoginAttempt, User
@@ -39,4 +40,5 @@ __all__ = [
     "WebhookDelivery", "JSONType", "Licence", "LoginAttempt", "MailMessage", "MatchFeedback",
     "Notice", "Original", "Provenance", "Publisher", "PublisherDomain", "RawDocument", "Reply",
     "UTCDateTime", "User", "utcnow", "SITE_PAGE_KINDS", "SITE_PAGE_STATES", "SitePage",
+    "PHOTO_KINDS", "PHOTO_ORIGINS", "ArticleImage", "Photo",
 ]

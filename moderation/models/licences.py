@@ -21,6 +21,8 @@ class Licence(SQLModel, table=True):
     full_repost: bool = Field(default=False)
     excerpt_limit: int | None = Field(default=None)
     translation_allowed: bool = Field(default=False)
+    # The licence covers the publisher's photos too (e.g. an agency's editorial subscription).
+    photos: bool = Field(default=False)
     # Wording the licence requires, e.g. "来源:ABC News"; empty when any credit will do.
     credit_wording: str = Field(default="", max_length=300)
     valid_from: date | None = Field(default=None, sa_type=sa.Date)

@@ -27,6 +27,14 @@ KIND = {
     "translation": _l("Translation"),
     "none": _l("No match"),
 }
+PHOTO_KIND = {
+    "same": _l("Same photo"),
+    "resized": _l("Resized copy"),
+    "cropped": _l("Cropped copy"),
+    "mirrored": _l("Mirrored copy"),
+    "edited": _l("Edited copy"),
+    "similar": _l("Similar photo (not a copy)"),
+}
 LANGUAGE = {"zh": _l("Chinese"), "en": _l("English"), "other": _l("Other language")}
 
 
@@ -101,6 +109,8 @@ REVIEW_REASON = {
     "complained_publisher": _l("Publisher has complained before"),
     "uncertain": _l("Uncertain match"),
     "combined": _l("Several originals combined"),
+    "photo_unlicensed": _l("Agency photo without a licence"),
+    "photo_uncredited": _l("Agency photo without credit"),
 }
 REVIEW_ACTION = {
     "confirm": _l("Confirm the match, keep as published"),

@@ -4,7 +4,7 @@ learns thresholds from reviewers' feedback.
 
 Provenance: keeps the matching index in step with the originals and stores what matches.
 
-May import: plumbing, models, intake, matching, library, cases, reports. Imported by:
+May import: plumbing, models, intake, matching, library, cases, reports. Imported by: photos,
 mailroom, web, commands, demo.
 """
 

@@ -1,7 +1,7 @@
 """Reports drawn from the database: every figure can be recomputed from the tables.
 
-May import: plumbing, models, library, replies, cases. Imported by: provenance (the labelled
-examples export), web, commands.
+May import: plumbing, models, intake, library, replies, cases. Imported by: photos, provenance
+(the labelled examples export), web, commands.
 """
 
 from .documents import FORMATS, REPORTS, build, chart_set, render

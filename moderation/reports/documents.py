@@ -14,10 +14,11 @@ from ..replies import reasons
 from . import charts, redacted
 from .exports import as_csv, as_json
 from .period import Period
+from .photos import PHOTO_FIELDS, photo_agencies, photo_rows, photos_report
 from .provenance import COPY_KINDS, PROVENANCE_FIELDS, provenance_report, provenance_rows
 from .transparency import TRANSPARENCY_FIELDS, transparency_report, transparency_table
 
-REPORTS = ("provenance", "transparency")
+REPORTS = ("provenance", "transparency", "photos")
 FORMATS = ("json", "csv", "html")
 CHART_PUBLISHERS = 15
 REJECTION = {"incomplete": _l("Incomplete notice"), "abusive": _l("Manifestly unfounded or abusive"),
@@ -44,7 +45,7 @@ def provenance_charts(report: dict) -> dict[str, Markup | None]:
     top = report["publishers"][:CHART_PUBLISHERS]
     names = [row["publisher"] or _("Unknown publisher") for row in top]
     kinds = report["summary"]["kinds"]
-    return {
+    return photo_charts(report) | {
         "publishers": charts.bars(_("Copies per publisher"), names, {
             labels.label(labels.KIND, kind): [row[kind] for row in top] for kind in COPY_KINDS}),
         "kinds": charts.bars(_("Verbatim, excerpt, edited, translation"),
@@ -52,6 +53,17 @@ def provenance_charts(report: dict) -> dict[str, Markup | None]:
                              {_("Copies"): [kinds[kind] for kind in COPY_KINDS]},
                              stacked=False),
     }
+
+
+def photo_charts(report: dict) -> dict[str, Markup | None]:
+    """Photos per agency: credited, licensed, neither."""
+    agencies = report.get("photo_agencies", report.get("agencies", []))[:CHART_PUBLISHERS]
+    return {"photos": charts.bars(
+        _("Photos per agency"), [row["publisher"] for row in agencies],
+        {_("Credited"): [row["credited"] for row in agencies],
+         _("Licensed"): [row["licensed"] for row in agencies],
+         _("Neither credited nor licensed"): [row["neither"] for row in agencies]},
+        stacked=False)}
 
 
 def transparency_charts(report: dict) -> dict[str, Markup | None]:
@@ -67,11 +79,17 @@ def build(session: Session, name: str, period: Period | None = None,
           source: str | None = None) -> dict:
     """The figures of one report."""
     if name == "provenance":
-        return provenance_report(session, period, source)
+        report = provenance_report(session, period, source)
+        report["photo_agencies"] = photo_agencies(photo_rows(session))
+        return report
+    if name == "photos":
+        return photos_report(session)
     return transparency_report(session, period)
 
 
 def chart_set(name: str, report: dict) -> dict[str, Markup | None]:
+    if name == "photos":
+        return photo_charts(report)
     return provenance_charts(report) if name == "provenance" else transparency_charts(report)
 
 
@@ -88,6 +106,9 @@ def render(session: Session, name: str, fmt: str, period: Period | None = None,
         # The per-article table: the command's JSON and CSV form, kept stable for scripts.
         rows = provenance_rows(session, period, source)
         return as_json(rows) if fmt == "json" else as_csv(rows, PROVENANCE_FIELDS)
+    if name == "photos" and fmt != "html":
+        rows = [{key: row[key] for key in PHOTO_FIELDS} for row in photo_rows(session)]
+        return as_json(rows) if fmt == "json" else as_csv(rows, PHOTO_FIELDS)
     report = build(session, name, period, source)
     if redact and name == "transparency":
         report = redacted.transparency(session, report, current_app.config)

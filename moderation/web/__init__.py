@@ -28,6 +28,7 @@ from . import (
     health,
     licences,
     originals,
+    photos,
     queue,
     reports,
     review,
@@ -118,6 +119,7 @@ def init_app(app: Flask) -> None:
     # The licence register and the thresholds page (issue #10).
     app.register_blueprint(licences.bp)
     app.register_blueprint(thresholds.bp)
+    app.register_blueprint(photos.bp)
     errors.init_app(app)
     headers.init_app(app)
     init_filters(app)

@@ -9,6 +9,7 @@ from .. import accounts, cases
 from ..cases import casefile, decisions, drafts, restoration
 from ..library import licences
 from ..models import Case, Original, User, utcnow
+from ..photos import claims as photo_claims
 from ..plumbing.db import get_session, reads_only
 from ..provenance import review, review_decisions
 from .forms import EmptyForm
@@ -41,8 +42,18 @@ def detail(case_id: int):
             file, site_name=str(current_app.config["SITE_NAME"]),
             overrides=current_app.config.get("REPLY_TEMPLATES"))),
         reasons=drafts.reason_choices(str(get_locale())), undo_grace=decisions.UNDO_GRACE, now=utcnow(),
+        claimed_photos=_claimed_photos(session, file),
         **_licence_context(session, case, file),
     )
+
+
+def _claimed_photos(session, file: casefile.CaseFile) -> list:
+    """The photos the case's messages claim, each with the pictures of ours it matches; a case
+    whose mail carries or names no picture costs no query."""
+    ids = [message.id for direction, message in file.thread
+           if direction == "in" and photo_claims.mentions_pictures(message)]
+    found = photo_claims.claimed_photos(session, ids) if ids else {}
+    return [claim for message_id in ids for claim in found.get(message_id, [])]
 
 
 def _licence_context(session, case: Case, file: casefile.CaseFile) -> dict:

@@ -8,7 +8,16 @@ from flask_babel import get_locale
 from ..models import utcnow
 from ..plumbing import labels
 from ..plumbing.i18n import LOCALE_NAMES
-from ..plumbing.labels import CASE_KIND, JURISDICTION, KIND, LANGUAGE, STATUS, VERDICT, label
+from ..plumbing.labels import (
+    CASE_KIND,
+    JURISDICTION,
+    KIND,
+    LANGUAGE,
+    PHOTO_KIND,
+    STATUS,
+    VERDICT,
+    label,
+)
 from .forms import EmptyForm
 from .pageformat import DEFAULT_PATTERN, PageFormat
 
@@ -28,6 +37,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(time_left, "time_left")
     app.add_template_filter(lambda code: label(STATUS, code), "status_label")
     app.add_template_filter(lambda code: label(KIND, code), "kind_label")
+    app.add_template_filter(lambda code: label(PHOTO_KIND, code) if code else "—",
+                            "photo_kind_label")
     app.add_template_filter(lambda code: label(LANGUAGE, code), "language_label")
     app.add_template_filter(lambda code: label(CASE_KIND, code), "case_kind_label")
     app.add_template_filter(lambda code: label(VERDICT, code), "verdict_label")

@@ -56,6 +56,7 @@ class LicenceForm(FlaskForm):
                                                        "or leave it empty."))],
         render_kw={"min": 1, "inputmode": "numeric"})
     translation_allowed = BooleanField(_l("Translations allowed"))
+    photos = BooleanField(_l("The publisher's photos (e.g. an agency subscription)"))
     credit_wording = StringField(_l("Credit wording required"), validators=[Length(max=300)])
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_to = DateField(_l("Valid until (included)"), validators=[Optional()])
@@ -93,6 +94,7 @@ class LicenceForm(FlaskForm):
         return {"kind": self.kind.data, "full_repost": bool(self.full_repost.data),
                 "excerpt_limit": self.excerpt_limit.data,
                 "translation_allowed": bool(self.translation_allowed.data),
+                "photos": bool(self.photos.data),
                 "credit_wording": self.credit_wording.data or "",
                 "valid_from": self.valid_from.data, "valid_to": self.valid_to.data,
                 "reference": self.reference.data or "", "notes": self.notes.data or ""}

@@ -25,6 +25,7 @@ FIELD_NAMES = {
     "kind": _l("Kind"), "full_repost": _l("Whole articles may be reposted"),
     "excerpt_limit": _l("Excerpts up to (characters)"),
     "translation_allowed": _l("Translations allowed"),
+    "photos": _l("The publisher's photos (e.g. an agency subscription)"),
     "credit_wording": _l("Credit wording required"), "valid_from": _l("Valid from"),
     "valid_to": _l("Valid until (included)"), "reference": _l("Reference"), "notes": _l("Notes"),
     "publisher_id": _l("Publisher"), "document_name": _l("Signed agreement"),

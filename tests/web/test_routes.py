@@ -81,6 +81,11 @@ MATRIX = {
                          {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
     "thresholds.export": ("HEAD", "/admin/thresholds/feedback.csv",
                           {"anonymous": LOGIN, "reviewer": 403, "admin": 200}),
+    # Pictures are drawn for staff only; an unknown one is simply not found.
+    "photos.claimed_picture": ("GET", "/photos/claimed/999999.png",
+                               {"anonymous": LOGIN, "reviewer": 404, "admin": 404}),
+    "photos.our_picture": ("GET", "/photos/ours/999999.png",
+                           {"anonymous": LOGIN, "reviewer": 404, "admin": 404}),
     # A browser session is not an API token.
     "api.removed": ("GET", "/api/removed.json", {"anonymous": 401, "reviewer": 401, "admin": 401}),
     "api.check": ("POST", "/api/check", {"anonymous": 401, "reviewer": 401, "admin": 401}),
