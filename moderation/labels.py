@@ -24,6 +24,8 @@ KIND = {
     "verbatim": _l("Verbatim copy"),
     "excerpt": _l("Excerpt"),
     "edited": _l("Edited copy"),
+    "rewritten": _l("Rewrite"),
+    "possible_rewrite": _l("Possible rewrite"),
     "translation": _l("Translation"),
     "none": _l("No match"),
 }
@@ -100,6 +102,7 @@ REVIEW_REASON = {
     "complained_publisher": _l("Publisher has complained before"),
     "uncertain": _l("Uncertain match"),
     "combined": _l("Several originals combined"),
+    "possible_rewrite": _l("Possible rewrite"),
 }
 REVIEW_ACTION = {
     "confirm": _l("Confirm the match, keep as published"),

@@ -12,9 +12,9 @@ from . import storage
 from .alignment import Pair, align
 from .crosslingual import align_translation, chinese_words
 from .features import anchor_hashes, content_terms, is_chinese, stem_hashes, text_anchors
-from .paraphrase import align_rewrites
 from .fingerprints import day_number, fingerprints
 from .index import Index
+from .paraphrase import align_rewrites
 from .results import NONE, Match, OriginalText
 from .scoring import MIN_COVERAGE, Scored, SegmentPairs, pair_weight, score
 from .selection import NEW_SHARE, select

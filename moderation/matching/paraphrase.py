@@ -244,12 +244,9 @@ def align_rewrites(article: Analysed, original: Analysed, a_done: np.ndarray | N
     isf.update((t, o_isf[k]) for t, k in o_terms.vocab.items())
     out = []
     for group in _groups(sorted(path), a_skip, o_skip):
-        # Loose pairs at either end of a passage, or on their own, are no evidence.
-        while group and not seed[group[0]]:
-            group.pop(0)
-        while group and not seed[group[-1]]:
-            group.pop()
-        if not group:
+        # Loose pairs on their own are no evidence; beside a seed they extend its passage
+        # if the passage as a whole still reads as a rewrite (checked below).
+        if not any(seed[i, j] for i, j in group):
             continue
         (ai, oi), (aj, oj) = group[0], group[-1]
         if len(group) == 1:

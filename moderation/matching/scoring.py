@@ -57,6 +57,8 @@ REWRITE_POSSIBLE = 0.2
 MIN_REWORDED_PAIRS = 2
 # An edited pair shorter than this is a shared phrase, not a sentence said again.
 MIN_EDIT_TOKENS = 10
+# Edited sentences less similar than this are reworded (a few words changed are not).
+REWORDED_EDIT = 0.85
 
 
 def pair_weight(similarity: float, translation: bool, rewrite: bool = False) -> float:
@@ -213,14 +215,15 @@ def _evidence(parts: list[SegmentPairs], original: Analysed, article_weight: flo
                     min(1.0, a_strength), min(1.0, o_strength))
 
 
-def _reworded(parts: list[SegmentPairs]) -> list[SegmentPairs]:
-    """Only the pairs that reword the original: rewrites and edits, not exact or cut copies."""
+def _reworded(parts: list[SegmentPairs], below: float = EXACT) -> list[SegmentPairs]:
+    """Only the pairs that reword the original: rewrites and edits (less similar than
+    ``below``), not exact or cut copies."""
     out = []
     for p in parts:
         if p.rewrite:
             out.append(p)
             continue
-        pairs = [x for x in p.pairs if not x.cut and x.similarity < EXACT
+        pairs = [x for x in p.pairs if not x.cut and x.similarity < below
                  and x.a_hi - x.a_lo >= MIN_EDIT_TOKENS]
         if pairs:
             out.append(replace(p, pairs=pairs, edits=True))
@@ -275,7 +278,9 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
     if kind == NONE and (rewr or same):
         # Not a copy: is it a rewrite? Reworded passages must explain enough on their own.
         reworded = _reworded(same + rewr)
-        r = _evidence(reworded, original, article_weight)
+        # Passages matched by their content words, and sentences much changed: a follow-up
+        # story keeping an earlier one's paragraphs with a few words changed is no rewrite.
+        r = _evidence(_reworded(same, REWORDED_EDIT) + rewr, original, article_weight)
         exact = [q for q in (replace(p, pairs=[x for x in p.pairs if x.cut or
                                                x.similarity >= EXACT]) for p in same) if q.pairs]
         sr = _evidence(exact + reworded, original, article_weight)
@@ -288,8 +293,9 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
                 sr.article_strength >= REWRITE_POSSIBLE and sr.coverage >= t.score * 0.5:
             rewritten = sum(_evidence([p], original, article_weight).pair_words for p in rewr)
             final = coverage = sr.coverage
-            kind = EDITED if rewritten < 0.25 * sr.pair_words and final >= REWRITE_STRONG \
-                else REWRITTEN
+            # Mostly edited sentences explaining most of the text: an edited copy.
+            kind = EDITED if rewritten < 0.25 * sr.pair_words and final >= max(
+                REWRITE_STRONG, min_coverage) else REWRITTEN
             lead, shown, partial_kind = same + rewr, same + rewr + trans, None
             lead = lead if any(p.pairs for p in lead) else rewr
             s = sr

@@ -3,12 +3,14 @@
 from .articles import (
     ARTICLE_STATUSES,
     MATCH_KINDS,
+    REWRITE_STRONG,
     Article,
     Original,
     Provenance,
     Publisher,
     PublisherDomain,
     RawDocument,
+    is_possible_rewrite,
 )
 from .audit import AuditEvent
 from .base import JSONType, UTCDateTime, utcnow
@@ -29,6 +31,7 @@ from .users import ROLES, LoginAttempt, User
 __all__ = [
     "ARTICLE_STATUSES", "CASE_KINDS", "CASE_STATUSES", "CLASSIFICATIONS", "DECISION_ACTIONS",
     "FEEDBACK_VERDICTS", "JURISDICTIONS", "LICENCE_KINDS", "MATCH_KINDS", "NOTICE_KINDS", "OPEN_STATUSES", "ROLES",
+    "REWRITE_STRONG", "is_possible_rewrite",
     "ApiToken", "Article", "AuditEvent", "Case", "CaseTarget", "Decision", "Setting",
     "WebhookDelivery", "JSONType", "Licence", "LoginAttempt", "MailMessage", "MatchFeedback",
     "Notice", "Original", "Provenance", "Publisher", "PublisherDomain", "RawDocument", "Reply",

@@ -46,7 +46,7 @@ def provenance_charts(report: dict) -> dict[str, Markup | None]:
     return {
         "publishers": charts.bars(_("Copies per publisher"), names, {
             labels.label(labels.KIND, kind): [row[kind] for row in top] for kind in COPY_KINDS}),
-        "kinds": charts.bars(_("Verbatim, excerpt, edited, translation"),
+        "kinds": charts.bars(_("Verbatim, excerpt, edited, rewritten, translation"),
                              [labels.label(labels.KIND, kind) for kind in COPY_KINDS],
                              {_("Copies"): [kinds[kind] for kind in COPY_KINDS]},
                              stacked=False),

@@ -59,7 +59,6 @@ if __name__ == "__main__":
 from moderation.matching import Index, Matcher, OriginalText  # noqa: E402
 from moderation.matching.text import normalize, tokenize  # noqa: E402
 from tests.benchmarks.matching_accuracy import (  # noqa: E402
-    SEED_ID,
     Corpus,
     originals,
     wrap,
@@ -201,7 +200,7 @@ def run(corpus_folder: Path, work: Path, seed: int, held_share: float,
     held = set().union(*(corpus.group(i) for i in sample))
     texts: dict[int, OriginalText] = {i: o for i, o in originals(corpus).items() if i not in held}
     p4p = P4P(paraphrase, rng)
-    for grade, doc_id, _, indexed in p4p.docs:
+    for _, doc_id, _, indexed in p4p.docs:
         if indexed:
             texts[doc_id] = OriginalText(p4p.originals[doc_id])
     msrp = msrp_docs(paraphrase, rng)
