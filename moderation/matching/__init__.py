@@ -60,7 +60,7 @@ not Jaccard), shingles held by many originals being skipped, or for Chinese text
 (rare) anchors, glossed names included, weighted by publication date. The best candidates
 are aligned sentence by sentence (rapidfuzz on sentence pairs; CC-CEDICT glosses across
 languages) and scored from the aligned passages. Rewrites are found apart: the index also
-keeps a sample of each original's content-word stems (a quarter of them, chosen by hash),
+keeps a sample of each original's content-word stems (a fifth of them, chosen by hash),
 so an article whose 5-word runs were all reworded still reaches its original; sentences
 not copied are then compared as bags of content words (tf-isf cosine and Dice seeds,
 passages following both texts in order; see paraphrase.py). A rewrite must explain a good

@@ -17,7 +17,7 @@ STEM_NAMESPACE = "stem\x00"
 # An original keeps the content stems whose hash falls in 1 of this many buckets: a rewrite
 # keeps many of its original's content words (few of its 5-word runs), and the same stems
 # are kept in every text, so a query looks all of its stems up and finds the kept ones.
-STEM_SAMPLE = 4
+STEM_SAMPLE = 5
 # Only this many tokens of a text are read for its sketch.
 STEM_TOKENS = 20_000
 # Share of Han tokens above which a text is read as Chinese whatever its label says.
