@@ -222,6 +222,14 @@ class Matcher:
             s.text.weights < 1, 0.0, s.text.weights) for s in segs]
         return select(scored, partial, limit, weights)
 
+    def candidate_ids(self, segments: Segments | str,
+                      published_at: date | datetime | None = None) -> list[int]:
+        """The originals `match` would consider for this article (cheap: no alignment); when
+        neither they nor the article changed, neither can the result."""
+        self.index.refresh()
+        return sorted({original_id for original_id, _hits, _sketched in
+                       self._candidates(_prepare(segments), day_number(published_at))})
+
     def _candidates(self, segs: list[_Segment],
                     article_day: int | None) -> list[tuple[int, frozenset[int], bool]]:
         """(original id, query fingerprints it holds, found by its content words only) of

@@ -62,6 +62,9 @@ class Article(SQLModel, table=True):
     segments: list[dict] = Field(default_factory=list, sa_type=JSONType)
     text_hash: str = Field(default="", max_length=64)
     previous_text_hash: str | None = Field(default=None, max_length=64)
+    # Digest of text, engine version and candidate originals at the last match (provenance.py):
+    # `match --all` skips the article while it stays the same.
+    match_key: str | None = Field(default=None, max_length=64)
     raw_id: int | None = Field(default=None, foreign_key="rawdocument.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
