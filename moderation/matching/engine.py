@@ -196,27 +196,40 @@ class Matcher:
         explained: set[int] = set()
         kept_hits: list[frozenset[int]] = []
         verified = 0
-        for original_id, hits, sketched in self._candidates(segs, day_number(published_at)):
-            if verified >= limit * 2 + 3:
-                break
-            if sketched and any(r.match.article_coverage >= EXPLAINED for r in scored):
-                continue
-            # A candidate whose shared fingerprints are all explained by a better match
-            # cannot add a source; it is only aligned if it is a duplicate of one.
-            if hits and kept_hits and len(hits - explained) < max(
-                    MIN_HITS, NEW_SHARE * len(hits)) and not any(
-                    len(hits & k) >= 0.9 * max(len(hits), len(k)) for k in kept_hits):
-                continue
-            original = self.load_original(original_id)
-            if original is None:
-                continue
-            verified += 1
-            result = _compare(segs, original, original_id, self.min_score, self.min_coverage)
-            if result.match.kind != NONE or result.partial_kind:
-                (scored if result.match.kind != NONE else partial).append(result)
-                if hits:
-                    explained |= hits
-                    kept_hits.append(hits)
+        article_day = day_number(published_at)
+        # Content-word candidates (rewrites) are looked up only when the cheap ones leave
+        # doubt: their postings are long (common words), most of a query's cost at scale.
+        candidates = self._candidates(segs, article_day, with_stems=False)
+        seen = {original_id for original_id, _hits, _sketched in candidates}
+        for found in (candidates, None):
+            if found is None:
+                if verified >= limit * 2 + 3 or any(
+                        r.match.article_coverage >= EXPLAINED for r in scored):
+                    break
+                found = [(i, frozenset(), True) for i in
+                         self._stem_candidates(segs, article_day) if i not in seen]
+            for original_id, hits, sketched in found:
+                if verified >= limit * 2 + 3:
+                    break
+                if sketched and any(r.match.article_coverage >= EXPLAINED for r in scored):
+                    continue
+                # A candidate whose shared fingerprints are all explained by a better match
+                # cannot add a source; it is only aligned if it is a duplicate of one.
+                if hits and kept_hits and len(hits - explained) < max(
+                        MIN_HITS, NEW_SHARE * len(hits)) and not any(
+                        len(hits & k) >= 0.9 * max(len(hits), len(k)) for k in kept_hits):
+                    continue
+                original = self.load_original(original_id)
+                if original is None:
+                    continue
+                verified += 1
+                result = _compare(segs, original, original_id, self.min_score,
+                                  self.min_coverage)
+                if result.match.kind != NONE or result.partial_kind:
+                    (scored if result.match.kind != NONE else partial).append(result)
+                    if hits:
+                        explained |= hits
+                        kept_hits.append(hits)
         # Chinese text in a segment read as English (site chrome) is not part of the article.
         weights = [s.text.weights if s.chinese else np.where(
             s.text.weights < 1, 0.0, s.text.weights) for s in segs]
@@ -230,8 +243,8 @@ class Matcher:
         return sorted({original_id for original_id, _hits, _sketched in
                        self._candidates(_prepare(segments), day_number(published_at))})
 
-    def _candidates(self, segs: list[_Segment],
-                    article_day: int | None) -> list[tuple[int, frozenset[int], bool]]:
+    def _candidates(self, segs: list[_Segment], article_day: int | None,
+                    with_stems: bool = True) -> list[tuple[int, frozenset[int], bool]]:
         """(original id, query fingerprints it holds, found by its content words only) of
         candidates, most promising first."""
         fps = fingerprints(s.text.tokens for s in segs)
@@ -253,7 +266,7 @@ class Matcher:
             for original_id in self._anchor_candidates(segs, article_day):
                 out.setdefault(original_id, frozenset())
         found = [(i, hits, False) for i, hits in out.items()]
-        for original_id in self._stem_candidates(segs, article_day):
+        for original_id in self._stem_candidates(segs, article_day) if with_stems else ():
             if original_id not in out:
                 found.append((original_id, frozenset(), True))
         return found
