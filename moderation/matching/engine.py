@@ -101,7 +101,8 @@ def _prepare(segments: Segments | str) -> list[_Segment]:
 
 
 def _compare(segments: list[_Segment], original: OriginalText, original_id: int | None,
-             min_score: float = MIN_SCORE, min_coverage: float = MIN_COVERAGE) -> Scored:
+             min_score: float = MIN_SCORE, min_coverage: float = MIN_COVERAGE,
+             rewrites: bool = True) -> Scored:
     o = analysed(original.text or "")
     o_chinese = is_chinese(original.language, o.text)
     parts: list[SegmentPairs] = []
@@ -117,7 +118,7 @@ def _compare(segments: list[_Segment], original: OriginalText, original_id: int 
                 if pair_weight(p.similarity, False):
                     a_done[p.a_lo:p.a_hi] = True
                     o_done[p.o_lo:p.o_hi] = True
-            if float(seg.text.weights[a_done].sum()) < COPIED * max(weight, 1e-9):
+            if rewrites and float(seg.text.weights[a_done].sum()) < COPIED * max(weight, 1e-9):
                 reworded = align_rewrites(seg.text, o, a_done, o_done, o_chinese)
                 if reworded:
                     parts.append(SegmentPairs(k, seg.text, reworded, False, weight, True))
@@ -223,8 +224,11 @@ class Matcher:
                 if original is None:
                     continue
                 verified += 1
+                # Once a source explains the article, the others are only looked at for what
+                # they share word for word: the paraphrase alignment is the costly part.
                 result = _compare(segs, original, original_id, self.min_score,
-                                  self.min_coverage)
+                                  self.min_coverage, rewrites=not any(
+                                      r.match.article_coverage >= EXPLAINED for r in scored))
                 if result.match.kind != NONE or result.partial_kind:
                     (scored if result.match.kind != NONE else partial).append(result)
                     if hits:
