@@ -5,6 +5,7 @@ Staff accounts: password hashing, creation, sign-in with throttling, role change
 May import: plumbing, models. Imported by: cases (the case file), web, commands.
 """
 
+import functools
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,8 +21,13 @@ from ..plumbing import audit
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# Verified against when the e-mail is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the e-mail is unknown, so both failures take the same time.
+    Made on first sign-in, not at import: hashing costs half a second of every command's start."""
+    return _hasher.hash("not a real password, only for equal timing")
 
 
 # Active staff as the assignment menus list them, per database: (read at, changes seen, staff).
@@ -141,7 +147,7 @@ def authenticate(
                      object_type="user", address=address)
         raise TooManyAttempts()
     user = session.exec(select(User).where(User.email == email)).first()
-    valid = check_password(user.password_hash if user else _DUMMY_HASH, password or "")
+    valid = check_password(user.password_hash if user else _dummy_hash(), password or "")
     success = bool(user and valid and user.active)
     session.add(LoginAttempt(email=email, address=address, success=success))
     if success:

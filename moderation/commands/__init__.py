@@ -8,16 +8,17 @@ from functools import wraps
 import click
 from flask import Flask
 
-from .. import accounts
-from ..plumbing import db
-from ..plumbing.config import ConfigError
-
 
 def friendly(command):
     """Turn the desk's own errors into a one-line message and exit code 1, never a traceback."""
 
     @wraps(command)
     def wrapped(*args, **kwargs):
+        # Imported here so that importing one command module stays light (start-up time).
+        from .. import accounts
+        from ..plumbing import db
+        from ..plumbing.config import ConfigError
+
         try:
             return command(*args, **kwargs)
         except (db.DatabaseUnavailable, ConfigError, accounts.AccountError) as exc:

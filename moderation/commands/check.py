@@ -80,6 +80,9 @@ WHY = {
     "uncredited": _l("%(publisher)s: the text takes %(share)s of this original without "
                      "crediting it."),
     "credited": _l("%(publisher)s: credited; %(share)s of the original."),
+    "possible_rewrite": _l("%(publisher)s: possibly a rewrite of %(share)s of this original, "
+                           "on too little evidence to be sure; compare them before "
+                           "publishing."),
 }
 
 
@@ -98,7 +101,8 @@ def _summary(result: dict) -> str:
         score, share = format(item["score"], ".2f"), _percent(item["original_coverage"])
         lines.append(_("%(number)s. %(publisher)s: %(kind)s, score %(score)s, %(share)s of the "
                        "original", number=number, publisher=item["publisher"],
-                       kind=label(KIND, item["kind"]), score=score, share=share))
+                       kind=label(KIND, "possible_rewrite" if item.get("possible") else
+                                  item["kind"]), score=score, share=share))
         lines.append("   " + "; ".join([
             _("credited") if item["credited"] else _("not credited"),
             _("licence #%(id)s", id=licence["id"]) if licence else _("no licence"),

@@ -17,9 +17,12 @@ from . import friendly
 @click.command("match")
 @click.option("--all", "everything", is_flag=True, help="Match every article (the default).")
 @click.option("--article", "article_ids", type=int, multiple=True, help="Match this article id.")
+@click.option("--force", is_flag=True,
+              help="Match again even the articles whose text, engine version and candidate "
+                   "originals are unchanged since their last match (skipped otherwise).")
 @with_appcontext
 @friendly
-def match_command(everything, article_ids):
+def match_command(everything, article_ids, force):
     """Compute provenance: which originals each article was taken from."""
     db.upgrade(db.get_engine())
     session = db.get_session()
@@ -45,12 +48,15 @@ def match_command(everything, article_ids):
     with click.progressbar(
         length=0, label="Matching", show_pos=True, file=sys.stderr if sys.stderr.isatty() else None
     ) as bar:
-        counts = provenance.match_articles(session, index, ids, on_item=lambda: bar.update(1))
+        counts = provenance.match_articles(session, index, ids, on_item=lambda: bar.update(1),
+                                           force=force)
     click.echo(
         _(
-            "Articles: %(matched)s matched, %(unmatched)s without a known original.",
+            "Articles: %(matched)s matched, %(unmatched)s without a known original, "
+            "%(unchanged)s unchanged since their last match (skipped).",
             matched=counts["matched"],
             unmatched=counts["unmatched"],
+            unchanged=counts["unchanged"],
         )
     )
 

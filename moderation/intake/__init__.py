@@ -61,16 +61,33 @@ May import: nothing of the desk. Imported by: reports, photos, library, notices,
 web, commands, demo.
 """
 
+import importlib
+
 from .boilerplate import BoilerplateModel, BoilerplateModelError
 from .encoding import DecodedText, decode_bytes, looks_binary
-from .feeds import FeedEntry, parse_feed
-from .fetch import FetchedPage, Fetcher, FetchError, HostThrottle, fetch_feed, fetch_page
-from .html import extract_html_page
 from .languages import detect_language, split_segments
 from .page import MAX_PAGE_BYTES, ExtractedPage, IntakeError, Segment, normalise_text, text_hash
 from .records import Record, RecordError, iter_records
 from .textpage import extract_text_page
 from .urls import URLError, canonical_url, find_urls
+
+# Feeds, fetching and HTML reading pull in feedparser, httpx and trafilatura (most of a second
+# at start-up); they are imported on first use, so `moderation check notes.txt` starts fast.
+_LAZY = {
+    "FeedEntry": ".feeds", "parse_feed": ".feeds",
+    "FetchedPage": ".fetch", "Fetcher": ".fetch", "FetchError": ".fetch",
+    "HostThrottle": ".fetch", "fetch_feed": ".fetch", "fetch_page": ".fetch",
+    "extract_html_page": ".html",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_PAGE_BYTES",

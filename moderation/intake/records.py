@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 from .boilerplate import BoilerplateModel
 from .encoding import decode_bytes, looks_binary
-from .html import extract_html_page
 from .images import PageImage, stated_images
 from .jsonl import parse_line, read_lines
 from .page import MAX_PAGE_BYTES, ExtractedPage, too_big_reason
@@ -126,6 +125,8 @@ def _extract(
     folder: Path | None = None,
 ) -> ExtractedPage:
     if kind == "html":
+        from .html import extract_html_page  # trafilatura is slow to import; text needs none
+
         return extract_html_page(content, url=url, boilerplate=boilerplate, folder=folder)
     return extract_text_page(content, title=title, boilerplate=boilerplate)
 

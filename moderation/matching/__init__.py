@@ -31,9 +31,12 @@ Matching an article (``segments`` are (language, text) pairs; language "zh", "en
     compare(article_text_or_segments, OriginalText(...))   # one given original -> Match
                            # (kind "none" below the thresholds, with its score and spans)
 
-Kinds: "verbatim" (the original copied whole), "excerpt" (part of it, word for word),
-"edited" (copied with changes), "translation" (Chinese from the English, or back),
-"none". Several matches come back when an article combines sources; identical originals
+Kinds: "verbatim" (the original copied whole), "excerpt" (part of it, word for word, pieces
+cut and joined included), "edited" (copied with changes), "rewritten" (its sentences told
+again in other words: a rewrite, 洗稿), "translation" (Chinese from the English, or back),
+"none". A rewrite's score is its confidence; under ``REWRITE_STRONG`` it is only a possible
+rewrite (``m.possible``), reported for a person to decide. Spans carry their own kind, so a
+page mixing copied, edited, reworded and translated passages says so passage by passage. Several matches come back when an article combines sources; identical originals
 are all listed. ``score`` is the share of the article (or of the original) that the
 aligned passages explain, each passage counted by its similarity, or a saturating
 measure of the passage length (200 words count for 63%) when that is larger; matches
@@ -56,7 +59,12 @@ Candidates are the originals holding the most of the article's fingerprints (con
 not Jaccard), shingles held by many originals being skipped, or for Chinese text the most
 (rare) anchors, glossed names included, weighted by publication date. The best candidates
 are aligned sentence by sentence (rapidfuzz on sentence pairs; CC-CEDICT glosses across
-languages) and scored from the aligned passages.
+languages) and scored from the aligned passages. Rewrites are found apart: the index also
+keeps a sample of each original's content-word stems (a fifth of them, chosen by hash),
+so an article whose 5-word runs were all reworded still reaches its original; sentences
+not copied are then compared as bags of content words (tf-isf cosine and Dice seeds,
+passages following both texts in order; see paraphrase.py). A rewrite must explain a good
+share of the article: another report of the same story retelling a few facts does not.
 
 May import: nothing of the desk. Imported by: provenance, web (thresholds), commands.
 """
@@ -69,6 +77,8 @@ from .results import (
     EXCERPT,
     KINDS,
     NONE,
+    REWRITE_STRONG,
+    REWRITTEN,
     TRANSLATION,
     VERBATIM,
     Match,
@@ -79,7 +89,9 @@ from .storage import IndexFormatError
 
 # Stored with every result: results of different versions may differ for the same texts.
 # 1.1: a match must explain half of the article or of the original (scoring.MIN_COVERAGE).
-ENGINE_VERSION = f"matching-1.1/features-{FEATURES_VERSION}"
+# 1.2: rewrites (kind "rewritten", paraphrase.py), content-word candidates, cut pieces are
+# excerpts.
+ENGINE_VERSION = f"matching-1.2/features-{FEATURES_VERSION}"
 
 __all__ = [
     "EDITED",
@@ -87,6 +99,8 @@ __all__ = [
     "EXCERPT",
     "KINDS",
     "NONE",
+    "REWRITE_STRONG",
+    "REWRITTEN",
     "TRANSLATION",
     "VERBATIM",
     "Index",

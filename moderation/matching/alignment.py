@@ -35,6 +35,8 @@ class Pair:
     o_lo: int
     o_hi: int
     similarity: float
+    # Pieces of the original cut and joined: every article word found, in order.
+    cut: bool = False
 
 
 @dataclass

@@ -11,11 +11,12 @@ import numpy as np
 from . import storage
 from .alignment import Pair, align
 from .crosslingual import align_translation, chinese_words
-from .features import anchor_hashes, is_chinese, text_anchors
+from .features import anchor_hashes, content_terms, is_chinese, stem_hashes, text_anchors
 from .fingerprints import day_number, fingerprints
 from .index import Index
+from .paraphrase import align_rewrites
 from .results import NONE, Match, OriginalText
-from .scoring import MIN_COVERAGE, Scored, SegmentPairs, score
+from .scoring import MIN_COVERAGE, Scored, SegmentPairs, pair_weight, score
 from .selection import NEW_SHARE, select
 from .text import Analysed, analyse, han_weight
 
@@ -32,6 +33,15 @@ ANCHOR_CANDIDATES = 4
 # Fingerprint candidates considered (most are skipped once better ones explain them).
 MAX_CANDIDATES = 50
 ANCHOR_RATIO = 0.5
+# Candidates from content-word sketches (a rewrite keeps its original's words, not its
+# phrases): this many at most, holding this many sampled stems, within this ratio of the
+# best; tried only while no match explains most of the article yet.
+STEM_CANDIDATES = 2
+MIN_STEM_HITS = 4
+STEM_RATIO = 0.6
+EXPLAINED = 0.7
+# Sentences are compared for rewording unless copies already explain this share of them.
+COPIED = 0.9
 
 Segments = Sequence[tuple[str, str]]
 
@@ -91,15 +101,27 @@ def _prepare(segments: Segments | str) -> list[_Segment]:
 
 
 def _compare(segments: list[_Segment], original: OriginalText, original_id: int | None,
-             min_score: float = MIN_SCORE, min_coverage: float = MIN_COVERAGE) -> Scored:
+             min_score: float = MIN_SCORE, min_coverage: float = MIN_COVERAGE,
+             rewrites: bool = True) -> Scored:
     o = analysed(original.text or "")
     o_chinese = is_chinese(original.language, o.text)
     parts: list[SegmentPairs] = []
+    o_done = np.zeros(len(o.tokens), dtype=bool)
     for k, seg in enumerate(segments):
         same = align(seg.text, o)
         weight = seg.text.weight if seg.chinese or o_chinese else seg.text.weight - han_weight(
             seg.text)
         parts.append(SegmentPairs(k, seg.text, same, False, weight))
+        if seg.chinese == o_chinese and seg.text.sentences:
+            a_done = np.zeros(len(seg.text.tokens), dtype=bool)
+            for p in same:
+                if pair_weight(p.similarity, False):
+                    a_done[p.a_lo:p.a_hi] = True
+                    o_done[p.o_lo:p.o_hi] = True
+            if rewrites and float(seg.text.weights[a_done].sum()) < COPIED * max(weight, 1e-9):
+                reworded = align_rewrites(seg.text, o, a_done, o_done, o_chinese)
+                if reworded:
+                    parts.append(SegmentPairs(k, seg.text, reworded, False, weight, True))
         if seg.chinese != o_chinese:
             # Sentences already found word for word are not translations of anything.
             done = np.zeros(len(seg.text.tokens), dtype=bool)
@@ -175,33 +197,60 @@ class Matcher:
         explained: set[int] = set()
         kept_hits: list[frozenset[int]] = []
         verified = 0
-        for original_id, hits in self._candidates(segs, day_number(published_at)):
-            if verified >= limit * 2 + 3:
-                break
-            # A candidate whose shared fingerprints are all explained by a better match
-            # cannot add a source; it is only aligned if it is a duplicate of one.
-            if hits and kept_hits and len(hits - explained) < max(
-                    MIN_HITS, NEW_SHARE * len(hits)) and not any(
-                    len(hits & k) >= 0.9 * max(len(hits), len(k)) for k in kept_hits):
-                continue
-            original = self.load_original(original_id)
-            if original is None:
-                continue
-            verified += 1
-            result = _compare(segs, original, original_id, self.min_score, self.min_coverage)
-            if result.match.kind != NONE or result.partial_kind:
-                (scored if result.match.kind != NONE else partial).append(result)
-                if hits:
-                    explained |= hits
-                    kept_hits.append(hits)
+        article_day = day_number(published_at)
+        # Content-word candidates (rewrites) are looked up only when the cheap ones leave
+        # doubt: their postings are long (common words), most of a query's cost at scale.
+        candidates = self._candidates(segs, article_day, with_stems=False)
+        seen = {original_id for original_id, _hits, _sketched in candidates}
+        for found in (candidates, None):
+            if found is None:
+                if verified >= limit * 2 + 3 or any(
+                        r.match.article_coverage >= EXPLAINED for r in scored):
+                    break
+                found = [(i, frozenset(), True) for i in
+                         self._stem_candidates(segs, article_day) if i not in seen]
+            for original_id, hits, sketched in found:
+                if verified >= limit * 2 + 3:
+                    break
+                if sketched and any(r.match.article_coverage >= EXPLAINED for r in scored):
+                    continue
+                # A candidate whose shared fingerprints are all explained by a better match
+                # cannot add a source; it is only aligned if it is a duplicate of one.
+                if hits and kept_hits and len(hits - explained) < max(
+                        MIN_HITS, NEW_SHARE * len(hits)) and not any(
+                        len(hits & k) >= 0.9 * max(len(hits), len(k)) for k in kept_hits):
+                    continue
+                original = self.load_original(original_id)
+                if original is None:
+                    continue
+                verified += 1
+                # Once a source explains the article, the others are only looked at for what
+                # they share word for word: the paraphrase alignment is the costly part.
+                result = _compare(segs, original, original_id, self.min_score,
+                                  self.min_coverage, rewrites=not any(
+                                      r.match.article_coverage >= EXPLAINED for r in scored))
+                if result.match.kind != NONE or result.partial_kind:
+                    (scored if result.match.kind != NONE else partial).append(result)
+                    if hits:
+                        explained |= hits
+                        kept_hits.append(hits)
         # Chinese text in a segment read as English (site chrome) is not part of the article.
         weights = [s.text.weights if s.chinese else np.where(
             s.text.weights < 1, 0.0, s.text.weights) for s in segs]
         return select(scored, partial, limit, weights)
 
-    def _candidates(self, segs: list[_Segment],
-                    article_day: int | None) -> list[tuple[int, frozenset[int]]]:
-        """(original id, query fingerprints it holds) of candidates, most promising first."""
+    def candidate_ids(self, segments: Segments | str,
+                      published_at: date | datetime | None = None) -> list[int]:
+        """The originals `match` would consider for this article (cheap: no alignment); when
+        neither they nor the article changed, neither can the result."""
+        self.index.refresh()
+        return sorted({original_id for original_id, _hits, _sketched in
+                       self._candidates(_prepare(segments), day_number(published_at))})
+
+    def _candidates(self, segs: list[_Segment], article_day: int | None,
+                    with_stems: bool = True) -> list[tuple[int, frozenset[int], bool]]:
+        """(original id, query fingerprints it holds, found by its content words only) of
+        candidates, most promising first."""
         fps = fingerprints(s.text.tokens for s in segs)
         out: dict[int, frozenset[int]] = {}
         top_hits = 0
@@ -220,7 +269,39 @@ class Matcher:
         if any(s.chinese for s in segs) or top_hits < 5:
             for original_id in self._anchor_candidates(segs, article_day):
                 out.setdefault(original_id, frozenset())
-        return list(out.items())
+        found = [(i, hits, False) for i, hits in out.items()]
+        for original_id in self._stem_candidates(segs, article_day) if with_stems else ():
+            if original_id not in out:
+                found.append((original_id, frozenset(), True))
+        return found
+
+    def _stem_candidates(self, segs: list[_Segment], article_day: int | None) -> list[int]:
+        """Originals holding the most of the article's content words, rare ones counting
+        most (idf from the index itself): what a rewrite keeps of its original."""
+        terms: set[str] = set()
+        for s in segs:
+            if s.chinese:
+                text = s.text.text
+                terms |= content_terms([], (text[a:b] for a, b, _ in chinese_words(s.text)))
+            else:
+                terms |= content_terms(s.text.tokens)
+        hashes = stem_hashes(terms, sampled=True)
+        if len(hashes) < MIN_STEM_HITS:
+            return []
+        n = max(len(self.index), 1)
+        slots, pos = self.index.postings(hashes, max(self.max_df, n // 20))
+        if not len(slots):
+            return []
+        df = np.bincount(pos, minlength=len(hashes))
+        idf = np.log(1 + n / np.maximum(df, 1))
+        uniq, inverse = np.unique(slots, return_inverse=True)
+        weight = np.bincount(inverse, weights=idf[pos])
+        count = np.bincount(inverse)
+        weight *= date_prior(article_day, self.index.days(uniq))
+        weight[count < MIN_STEM_HITS] = 0
+        order = np.argsort(-weight, kind="stable")[:STEM_CANDIDATES]
+        order = order[(weight[order] > 0) & (weight[order] >= STEM_RATIO * weight[order[0]])]
+        return [int(i) for i in self.index.original_ids(uniq[order])]
 
     def _anchor_candidates(self, segs: list[_Segment], article_day: int | None) -> list[int]:
         found: list[str] = []

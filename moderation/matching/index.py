@@ -10,13 +10,15 @@ import numpy as np
 from . import postings as P
 from . import storage as S
 from .documents import Documents
-from .features import original_features
+from .features import STEM_SAMPLE, original_features
 from .fingerprints import SHINGLE_TOKENS, WINNOW_WINDOW, content_hash, day_number
 from .results import OriginalText
 
 # Bumped whenever tokens, shingles or anchors change: an index of another version is rebuilt.
-FEATURES_VERSION = 1
-PARAMS = {"features": FEATURES_VERSION, "shingle": SHINGLE_TOKENS, "window": WINNOW_WINDOW}
+# 2: content-stem sketches (features.STEM_SAMPLE) beside shingles and anchors.
+FEATURES_VERSION = 2
+PARAMS = {"features": FEATURES_VERSION, "shingle": SHINGLE_TOKENS, "window": WINNOW_WINDOW,
+          "stem_sample": STEM_SAMPLE}
 # The log is folded into a new base once it holds this many postings (or a quarter of the base).
 COMPACT_POSTINGS = 500_000
 _BATCH = 512

@@ -7,9 +7,13 @@ from datetime import date, datetime
 VERBATIM = "verbatim"
 EXCERPT = "excerpt"
 EDITED = "edited"
+# Reworded: the original's sentences followed in other words (a rewrite, 洗稿).
+REWRITTEN = "rewritten"
 TRANSLATION = "translation"
 NONE = "none"
-KINDS = (VERBATIM, EXCERPT, EDITED, TRANSLATION, NONE)
+KINDS = (VERBATIM, EXCERPT, EDITED, REWRITTEN, TRANSLATION, NONE)
+# A rewrite scoring less than this is only a possible one: a person should look at it.
+REWRITE_STRONG = 0.4
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,9 @@ class OriginalText:
 class Span:
     """One aligned passage: character offsets into an article segment and the original.
 
-    ``kind`` is "verbatim" (similarity >= 0.9), "edited" or "translation".
+    ``kind`` is "verbatim" (similarity >= 0.97), "excerpt" (pieces of an original sentence
+    cut and joined, word for word), "edited", "rewritten" (similarity is then the tf-isf
+    cosine of the two passages' content words) or "translation".
     """
 
     segment: int
@@ -48,6 +54,11 @@ class Match:
     ``original_coverage``: share of the original's words found in the article.
     ``languages``: (article segment language, original language) of the passages that
     decided ``kind``.
+
+    For kind "rewritten", ``score`` is the confidence that the article rewrites the
+    original: the share of the article (or of the original) its reworded and copied
+    passages explain, each counted by its similarity. ``possible`` is true below
+    ``REWRITE_STRONG``: a possible rewrite, for a person to decide, not established reuse.
     """
 
     original_id: int | None
@@ -57,6 +68,11 @@ class Match:
     original_coverage: float
     spans: tuple[Span, ...] = field(default_factory=tuple)
     languages: tuple[str, str] = ("", "")
+
+    @property
+    def possible(self) -> bool:
+        """True for a rewrite whose evidence is too weak to count as provenance."""
+        return self.kind == REWRITTEN and self.score < REWRITE_STRONG
 
     def to_dict(self) -> dict:
         """Plain JSON-ready form (spans as dicts)."""

@@ -8,12 +8,14 @@ May import: nothing of the desk. Imported by: every other room.
 from .articles import (
     ARTICLE_STATUSES,
     MATCH_KINDS,
+    REWRITE_STRONG,
     Article,
     Original,
     Provenance,
     Publisher,
     PublisherDomain,
     RawDocument,
+    is_possible_rewrite,
 )
 from .audit import AuditEvent
 from .base import JSONType, UTCDateTime, utcnow
@@ -36,6 +38,7 @@ from .users import ROLES, LoginAttempt, User
 __all__ = [
     "ARTICLE_STATUSES", "CASE_KINDS", "CASE_STATUSES", "CLASSIFICATIONS", "DECISION_ACTIONS",
     "FEEDBACK_VERDICTS", "JURISDICTIONS", "LICENCE_KINDS", "MATCH_KINDS", "NOTICE_KINDS", "OPEN_STATUSES", "ROLES",
+    "REWRITE_STRONG", "is_possible_rewrite",
     "ApiToken", "Article", "AuditEvent", "Case", "CaseTarget", "Decision", "Setting",
     "WebhookDelivery", "JSONType", "Licence", "LoginAttempt", "MailMessage", "MatchFeedback",
     "Notice", "Original", "Provenance", "Publisher", "PublisherDomain", "RawDocument", "Reply",

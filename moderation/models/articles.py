@@ -8,7 +8,15 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 from .base import JSONType, UTCDateTime, utcnow
 
 ARTICLE_STATUSES = ("published", "removed", "restored")
-MATCH_KINDS = ("verbatim", "excerpt", "edited", "translation", "none")
+MATCH_KINDS = ("verbatim", "excerpt", "edited", "rewritten", "translation", "none")
+# A rewrite scoring less is only a possible one (matching.REWRITE_STRONG): a review item
+# for a person to decide, not established provenance.
+REWRITE_STRONG = 0.4
+
+
+def is_possible_rewrite(kind: str, score: float) -> bool:
+    """True for a stored match that is only a possible rewrite."""
+    return kind == "rewritten" and score < REWRITE_STRONG
 
 
 class RawDocument(SQLModel, table=True):
@@ -54,6 +62,9 @@ class Article(SQLModel, table=True):
     segments: list[dict] = Field(default_factory=list, sa_type=JSONType)
     text_hash: str = Field(default="", max_length=64)
     previous_text_hash: str | None = Field(default=None, max_length=64)
+    # Digest of text, engine version and candidate originals at the last match (provenance.py):
+    # `match --all` skips the article while it stays the same.
+    match_key: str | None = Field(default=None, max_length=64)
     raw_id: int | None = Field(default=None, foreign_key="rawdocument.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -106,3 +117,14 @@ class Provenance(SQLModel, table=True):
     attributed: bool = Field(default=False, index=True)
     engine_version: str = Field(default="", max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @classmethod
+    def established(cls):
+        """SQL condition: a match that is provenance (not "none", not a possible rewrite)."""
+        return sa.and_(cls.kind != "none", sa.not_(sa.and_(cls.kind == "rewritten",
+                                                            cls.score < REWRITE_STRONG)))
+
+    @property
+    def possible(self) -> bool:
+        """Only a possible rewrite: for review, not counted as provenance."""
+        return is_possible_rewrite(self.kind, self.score)

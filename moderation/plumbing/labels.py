@@ -24,6 +24,8 @@ KIND = {
     "verbatim": _l("Verbatim copy"),
     "excerpt": _l("Excerpt"),
     "edited": _l("Edited copy"),
+    "rewritten": _l("Rewrite"),
+    "possible_rewrite": _l("Possible rewrite"),
     "translation": _l("Translation"),
     "none": _l("No match"),
 }
@@ -111,6 +113,7 @@ REVIEW_REASON = {
     "combined": _l("Several originals combined"),
     "photo_unlicensed": _l("Agency photo without a licence"),
     "photo_uncredited": _l("Agency photo without credit"),
+    "possible_rewrite": _l("Possible rewrite"),
 }
 REVIEW_ACTION = {
     "confirm": _l("Confirm the match, keep as published"),

@@ -23,9 +23,9 @@ from ..models import Article, Licence, Original, Publisher, utcnow
 RISKS = ("ok", "credit_needed", "licence_needed", "do_not_publish")  # mildest first
 # A copy or translation of at least this share of the original needs a licence, credit or not.
 SUBSTANTIAL = 0.5
-SUBSTANTIAL_KINDS = ("verbatim", "edited", "translation")
+SUBSTANTIAL_KINDS = ("verbatim", "edited", "rewritten", "translation")
 COPY_WORDS = {"verbatim": "a verbatim copy", "edited": "an edited copy",
-              "translation": "a translation"}
+              "rewritten": "a rewrite", "translation": "a translation"}
 MAX_URL, MAX_TITLE = 2000, 1000
 MAX_ORIGINALS = 5
 
@@ -54,6 +54,8 @@ class Finding:
     credit_required: bool = False  # the covering licence prescribes a credit wording
     credited: bool = False  # the text credits the publisher (or uses the licence's wording)
     complained: bool = False
+    # A rewrite on too little evidence to be sure of (Match.possible).
+    possible: bool = False
 
 
 def read_draft(*, text: str | None = None, html: str | None = None, url: str | None = None,
@@ -93,6 +95,9 @@ def rule(finding: Finding) -> tuple[str, str]:
     """The risk of one matched original and the reason code: the desk's single risk rule."""
     if finding.kind == NONE:
         return "ok", "no_match"
+    if finding.possible:
+        # Too little evidence to hold against the text: said, for a person to compare.
+        return "ok", "possible_rewrite"
     if finding.licensed:
         if finding.credit_required and not finding.credited:
             return "credit_needed", "licence_credit_missing"
@@ -126,6 +131,9 @@ def _words(code: str, name: str, match: Match, licence: Licence | None, strikes:
         "uncredited": f"{name}: the text takes {share} of this original ({match.kind}) "
                       "without crediting it.",
         "credited": f"{name}: a credited {match.kind} of {share} of the original.",
+        "possible_rewrite": f"{name}: the text may be a rewrite of this original ({share} of "
+                            "it told in other words); too little to be sure: compare them "
+                            "before publishing.",
     }[code]
 
 
@@ -184,7 +192,7 @@ def check_draft(session: Session, index: Index, draft: Draft, *, on: date | None
             kind=match.kind, original_coverage=match.original_coverage,
             licensed=licence is not None, credit_required=bool(wording),
             credited=(_normal(wording) in body) if wording else credited,
-            complained=past.complained)
+            complained=past.complained, possible=match.possible)
         risk, code = rule(finding)
         risks.append(risk)
         if risk in ("credit_needed", "licence_needed") and not finding.credited:
@@ -194,7 +202,7 @@ def check_draft(session: Session, index: Index, draft: Draft, *, on: date | None
                                           past.open_cases)})
         originals.append({
             "url": original.url, "title": original.title or "", "publisher": name,
-            "kind": match.kind, "score": round(match.score, 4),
+            "kind": match.kind, "possible": match.possible, "score": round(match.score, 4),
             "article_coverage": round(match.article_coverage, 4),
             "original_coverage": round(match.original_coverage, 4),
             "credited": finding.credited, "risk": risk,

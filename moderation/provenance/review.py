@@ -24,13 +24,15 @@ from ..models import (
     Original,
     Provenance,
     Publisher,
+    is_possible_rewrite,
     utcnow,
 )
 from ..plumbing import audit
 
-REASONS = ("uncredited", "complained_publisher", "uncertain", "combined")
-# Kinds that copy the original's words (or translate them) and so need a credit.
-COPY_KINDS = ("verbatim", "excerpt", "edited", "translation")
+REASONS = ("uncredited", "complained_publisher", "uncertain", "combined", "possible_rewrite")
+# Kinds that copy the original's words (translate them, or tell them again in other words)
+# and so need a credit.
+COPY_KINDS = ("verbatim", "excerpt", "edited", "rewritten", "translation")
 # Raised items from a publisher who has complained before come first in the queue.
 PRIORITY = {"complained_publisher": 2, "uncredited": 1}
 
@@ -65,14 +67,22 @@ def findings(pairs: list[Pair], *, uncertain_below: float) -> list[dict]:
     for pair in live:
         detail = {"original_id": pair.original_id, "original_url": pair.original_url,
                   "publisher": pair.publisher, "kind": pair.kind, "score": pair.score}
+        if is_possible_rewrite(pair.kind, pair.score):
+            # "Possible rewrite of X": a person compares the passages side by side and
+            # confirms or rejects it; the verdicts feed the rewrite threshold (feedback.py).
+            found.append({"code": "possible_rewrite", **detail})
+            if pair.complained:
+                found.append({"code": "complained_publisher", **detail})
+            continue
         if pair.kind in COPY_KINDS and not pair.attributed:
             found.append({"code": "uncredited", **detail})
         if pair.complained:
             found.append({"code": "complained_publisher", **detail})
         if pair.score < uncertain_below:
             found.append({"code": "uncertain", **detail})
-    if len({p.original_id for p in live}) >= 2:
-        found.append({"code": "combined", "originals": sorted(p.original_id for p in live),
+    if len({p.original_id for p in live if not is_possible_rewrite(p.kind, p.score)}) >= 2:
+        found.append({"code": "combined", "originals": sorted(
+            p.original_id for p in live if not is_possible_rewrite(p.kind, p.score)),
                       "publisher": ", ".join(sorted({p.publisher for p in live if p.publisher}))})
     return found
 

@@ -97,7 +97,7 @@ def fetch_original(session: Session, url: str) -> Original | None:
 def _our_provenance(evidence: Evidence, article: Article, claimants: set[int]
                     ) -> tuple[dict, Original] | None:
     """Which original we ourselves believe the article came from, and whether it is theirs."""
-    row = next(((p, o) for p, o in evidence.provenance(article) if p.kind != "none"), None)
+    row = next(((p, o) for p, o in evidence.provenance(article) if p.kind != "none" and not p.possible), None)
     if row is None:
         return None
     provenance, original = row

@@ -48,7 +48,7 @@ def provenance_charts(report: dict) -> dict[str, Markup | None]:
     return photo_charts(report) | {
         "publishers": charts.bars(_("Copies per publisher"), names, {
             labels.label(labels.KIND, kind): [row[kind] for row in top] for kind in COPY_KINDS}),
-        "kinds": charts.bars(_("Verbatim, excerpt, edited, translation"),
+        "kinds": charts.bars(_("Verbatim, excerpt, edited, rewritten, translation"),
                              [labels.label(labels.KIND, kind) for kind in COPY_KINDS],
                              {_("Copies"): [kinds[kind] for kind in COPY_KINDS]},
                              stacked=False),

@@ -23,9 +23,11 @@ PROVENANCE_FIELDS = ("article_url", "article_title", "claimed_source", "original
                      "publisher", "kind", "score", "article_coverage", "original_coverage",
                      "attributed", "engine_version")
 PUBLISHER_FIELDS = ("publisher", "domains", "articles_taken", "credited", "share_credited",
-                    "characters", "verbatim", "excerpt", "edited", "translation", "notices",
+                    "characters", "verbatim", "excerpt", "edited", "rewritten", "translation",
+                    "notices",
                     "strikes", "licence")
-COPY_KINDS = ("verbatim", "excerpt", "edited", "translation")
+# Possible rewrites (models.is_possible_rewrite) are review items, not provenance: left out.
+COPY_KINDS = ("verbatim", "excerpt", "edited", "rewritten", "translation")
 # Longest lists a report shows; the totals are always given in full.
 LIST_LIMIT = 100
 
@@ -76,7 +78,7 @@ def provenance_rows(session: Session, period: Period | None = None,
 def _copies(period: Period | None, source: str | None):
     """Provenance rows that are real copies, of the articles the filters keep."""
     return (select(Provenance.id).join(Article, Article.id == Provenance.article_id)
-            .where(Provenance.kind != "none", *article_filter(period, source)))
+            .where(Provenance.established(), *article_filter(period, source)))
 
 
 def publisher_notices(session: Session):
@@ -95,14 +97,14 @@ def summary(session: Session, period: Period | None, source: str | None) -> dict
         select(func.count(), func.count(func.distinct(Provenance.article_id)),
                func.sum(sa.case((Provenance.attributed.is_(False), 1), else_=0)))
         .join(Article, Article.id == Provenance.article_id)
-        .where(Provenance.kind != "none", *where)).one()
+        .where(Provenance.established(), *where)).one()
     uncredited_articles = session.exec(
         select(func.count(func.distinct(Provenance.article_id)))
         .join(Article, Article.id == Provenance.article_id)
-        .where(Provenance.kind != "none", Provenance.attributed.is_(False), *where)).one()
+        .where(Provenance.established(), Provenance.attributed.is_(False), *where)).one()
     kinds = dict(session.exec(
         select(Provenance.kind, func.count()).join(Article, Article.id == Provenance.article_id)
-        .where(Provenance.kind != "none", *where).group_by(Provenance.kind)).all())
+        .where(Provenance.established(), *where).group_by(Provenance.kind)).all())
     return {"articles": articles, "matched": copies[1], "unmatched": articles - copies[1],
             "copies": copies[0], "uncredited_copies": int(copies[2] or 0),
             "uncredited_articles": uncredited_articles,
@@ -174,7 +176,7 @@ def uncredited(session: Session, period: Period | None, source: str | None,
         select(Article, Provenance, Publisher).join(Article, Article.id == Provenance.article_id)
         .join(Original, Original.id == Provenance.original_id)
         .outerjoin(Publisher, Publisher.id == Original.publisher_id)
-        .where(Provenance.kind != "none", Provenance.attributed.is_(False),
+        .where(Provenance.established(), Provenance.attributed.is_(False),
                *article_filter(period, source))
         .order_by(Provenance.score.desc(), Article.id).limit(limit)).all()
     return [_row(article, prov, publisher) for article, prov, publisher in rows]
@@ -195,7 +197,7 @@ def at_risk(session: Session, period: Period | None, source: str | None,
              .join(Original, Original.id == Provenance.original_id)
              .join(Publisher, Publisher.id == Original.publisher_id)
              .join(notices, notices.c.publisher_id == Publisher.id)
-             .where(Provenance.kind != "none", Provenance.attributed.is_(False),
+             .where(Provenance.established(), Provenance.attributed.is_(False),
                     Article.status != "removed", Publisher.id.not_in(licensed),
                     *article_filter(period, source)))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -208,7 +210,7 @@ def at_risk(session: Session, period: Period | None, source: str | None,
 def unmatched(session: Session, period: Period | None, source: str | None,
               limit: int = LIST_LIMIT) -> list[dict]:
     """Articles with no known original, newest first."""
-    copied = select(Provenance.article_id).where(Provenance.kind != "none")
+    copied = select(Provenance.article_id).where(Provenance.established())
     rows = session.exec(
         select(Article).where(Article.id.not_in(copied), *article_filter(period, source))
         .order_by(article_date().desc(), Article.id.desc()).limit(limit)).all()

@@ -72,3 +72,16 @@ def test_translated_sentences_pair_with_their_originals(g):
 
 def _index(text, token):
     return next(i for i, s in enumerate(text.sentences) if s.first_token == token)
+
+
+def test_the_dictionary_cache_gives_the_same_entries_and_survives_damage(tmp_path, monkeypatch):
+    from moderation.matching import glossary as module
+
+    monkeypatch.setenv("MODERATION_CACHE_DIR", str(tmp_path))
+    direct = module._raw_entries()
+    assert module.cached_raw_entries() == direct  # built and written
+    [cache] = (tmp_path / "moderation").glob("cedict-*.marshal")
+    assert module.cached_raw_entries() == direct  # read back
+    cache.write_bytes(b"\x00not marshal")
+    assert module.cached_raw_entries() == direct  # damaged: rebuilt
+    assert module.cached_raw_entries() == direct

@@ -176,7 +176,8 @@ def test_the_openapi_description_is_public_and_documents_every_field(client):
                                       ("verbatim", 1, {}), ("verbatim", 1, {"complained": True}),
                                       ("verbatim", 1, {"licensed": True}),
                                       ("verbatim", 1, {"licensed": True,
-                                                       "credit_required": True})]}
+                                                       "credit_required": True}),
+                                      ("rewritten", 0.3, {"possible": True})]}
     assert set(schemas["Reason"]["properties"]["code"]["enum"]) == codes
     check = spec["paths"]["/api/check"]["post"]["responses"]
     assert {"200", "400", "401", "413", "415", "429"} <= set(check)

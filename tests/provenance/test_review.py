@@ -323,3 +323,28 @@ def test_an_excerpt_limit_is_measured_on_the_stored_passages(app):
     _match(app)  # a 200-character allowance does not cover the copy: still raised
     [item] = _items(app)
     assert _codes(item) == {"uncredited"}
+
+
+def test_a_possible_rewrite_is_raised_as_such_and_a_strong_one_as_uncredited():
+    weak = review.Pair(original_id=1, original_url="u", publisher_id=1, publisher="P",
+                       kind="rewritten", score=0.3, attributed=False, copied_chars=900)
+    assert [f["code"] for f in review.findings([weak], uncertain_below=0.45)] == [
+        "possible_rewrite"]
+    strong = review.Pair(**{**weak.__dict__, "score": 0.6})
+    assert [f["code"] for f in review.findings([strong], uncertain_below=0.45)] == [
+        "uncredited"]
+    # A possible rewrite beside a real source does not make the article "combined".
+    other = review.Pair(**{**weak.__dict__, "original_id": 2, "kind": "excerpt",
+                           "score": 0.9})
+    codes = [f["code"] for f in review.findings([weak, other], uncertain_below=0.45)]
+    assert "combined" not in codes and "possible_rewrite" in codes
+
+
+def test_checking_says_a_possible_rewrite_and_asks_a_licence_for_a_large_rewrite():
+    from moderation.provenance import checking
+
+    assert checking.rule(checking.Finding("rewritten", 0.3, possible=True)) == (
+        "ok", "possible_rewrite")
+    assert checking.rule(checking.Finding("rewritten", 0.8)) == (
+        "licence_needed", "substantial_copy")
+    assert checking.rule(checking.Finding("rewritten", 0.3)) == ("credit_needed", "uncredited")

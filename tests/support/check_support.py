@@ -23,7 +23,7 @@ UNRELATED = ("Spring planting guide\n\nTomatoes like a sunny bed, compost dug in
              "tie the stems to canes as they grow.")
 ABC_URL = "https://abcnews.go.com/"
 PUBLIC = ("risk", "credit_line", "originals", "reasons", "checked_on", "engine_version")
-ORIGINAL_FIELDS = {"url", "title", "publisher", "kind", "score", "article_coverage",
+ORIGINAL_FIELDS = {"url", "title", "publisher", "kind", "possible", "score", "article_coverage",
                    "original_coverage", "credited", "risk", "licence", "complaints"}
 
 
