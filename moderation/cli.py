@@ -38,7 +38,7 @@ COMMANDS = {
     "originals": ((".commands.library",), "originals_group",
                   "Publishers' originals that our articles may copy."),
     "photos": ((".commands.photos",), "photos_group",
-               "Photos: agencies' pictures as originals, matched against our pages' pictures."),
+               "Photos: agencies' originals, and the pictures on our pages."),
     "report": ((".commands.reports", ".commands.photos"), "report_group",
                "Reports for editors, managers and regulators."),
     "restore": ((".commands.data",), "restore_command",
