@@ -85,7 +85,8 @@ def quarantine(message: MailMessage, reason: str) -> None:
 
 def notice_from(parsed: ParsedMessage, *, message_id: int, sender: str, config: dict) -> Notice:
     """The notice a message makes (not yet added to the session)."""
-    fields = extract_notice(parsed, site_domains=list(config["SITE_DOMAINS"]))
+    fields = extract_notice(parsed, site_domains=list(config["SITE_DOMAINS"]),
+                            home_jurisdiction=config.get("HOME_JURISDICTION"))
     data = to_json(fields)
     claimant = data["claimant"]
     return new_row(

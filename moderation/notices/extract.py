@@ -80,8 +80,12 @@ def _explained(kind: Kind | None, jurisdiction: Jurisdiction | None, said: dict[
     return "mistake" in said or "explanation" in said
 
 
-def extract_notice(parsed: "ParsedMessage", *, site_domains: list[str]) -> NoticeFields:
+def extract_notice(parsed: "ParsedMessage", *, site_domains: list[str],
+                   home_jurisdiction: Jurisdiction | None = None) -> NoticeFields:
     """Read a notice from ``parsed``; ``site_domains`` are our own domains (targets live there).
+
+    A letter that names no law is checked against ``home_jurisdiction`` (the law our site
+    answers to), if given; its ``jurisdiction`` stays None (what the letter itself invokes).
 
     Text comes from the body, text attachments and forwarded messages; URLs also from the
     HTML links. A message that is no notice still gets its fields, with ``kind`` None.
@@ -127,6 +131,9 @@ def extract_notice(parsed: "ParsedMessage", *, site_domains: list[str]) -> Notic
         uncertain.append(f"Quoted or forwarded mail was set apart: {how}.")
     if len(parsed.text) > MAX_READ_CHARS:
         uncertain.append(f"Only the first {MAX_READ_CHARS:,} characters were read for wording.")
+    regime = jurisdiction or home_jurisdiction
+    if regime and not jurisdiction and kind in NOTICE_KINDS:
+        uncertain.append(f"The letter names no law: it is checked against our own ({regime}).")
     if claimant.sources.get("email", "").startswith("From: ") and kind in NOTICE_KINDS:
         uncertain.append("The letter gives no e-mail address: the sender's is taken.")
     return NoticeFields(
@@ -140,7 +147,7 @@ def extract_notice(parsed: "ParsedMessage", *, site_domains: list[str]) -> Notic
         statements=said,
         signature=signature,
         jurisdiction=jurisdiction,
-        missing_elements=missing_elements(kind, jurisdiction, present, claimant),
+        missing_elements=missing_elements(kind, regime, present, claimant),
         asks=decision.kind,
         asks_payment=decision.asks_payment,
         kind_reasons=decision.reasons,

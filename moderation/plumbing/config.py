@@ -15,6 +15,10 @@ DEFAULTS: dict[str, object] = {
     "SECRET_KEY": "",
     "SITE_NAME": "美国新闻网",
     "SITE_DOMAINS": ["uscntv.com", "www.uscntv.com"],
+    # The law our site answers to (US, EU or CN): a letter that names none is checked against
+    # its elements, so an informal "take it down" gets the reply listing what is missing.
+    # Empty: such a letter needs only a contact, the work and our page.
+    "HOME_JURISDICTION": "US",
     "DEFAULT_LOCALE": "zh_Hans",
     "DEFAULT_TIMEZONE": "Asia/Shanghai",
     "SITE_TIMEZONE": "Asia/Shanghai",
@@ -168,6 +172,10 @@ def build_config(instance_path: Path, test_config: dict | None = None) -> dict[s
         config["MAILDIR"] = str(instance_path / "mail")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = load_secret_key(instance_path)
+    home = str(config.get("HOME_JURISDICTION") or "").strip().upper()
+    if home not in ("", "US", "EU", "CN"):
+        raise ConfigError(f"HOME_JURISDICTION must be US, EU, CN or empty, not {home!r}.")
+    config["HOME_JURISDICTION"] = home or None
     if isinstance(config["SITE_DOMAINS"], str):
         config["SITE_DOMAINS"] = [d.strip() for d in str(config["SITE_DOMAINS"]).split(",") if d]
     return config

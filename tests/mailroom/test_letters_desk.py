@@ -15,6 +15,7 @@ from moderation.cases import drafts
 from moderation.cases.casefile import gather
 from moderation.models import AuditEvent, Case, MailMessage, Notice, utcnow
 from moderation.plumbing.db import get_session
+from tests.conftest import dispose, make_test_app
 
 
 @pytest.fixture
@@ -211,3 +212,44 @@ def test_a_reviewer_corrects_the_type_and_the_export_keeps_what_was_read(runner,
     record = next(r for r in exported if r["case_id"] == case_id)
     assert record["kind"] == "takedown"
     assert "the desk read it as payment_demand" in record["sources"]["kind"]
+
+
+MIKE = (b"From: Mike Lee <mike@abcnews.example>\r\nTo: contact@uscntv.com\r\n"
+        b"Subject: copied story\r\nMessage-ID: <mike-1@abcnews.example>\r\n"
+        b"Date: Mon, 07 Dec 2026 09:00:00 +0000\r\n\r\n"
+        b"Hi, your site copied our story https://abcnews.example/story/1 here: "
+        b"https://uscntv.com/news/1.html . Take it down now. -- Mike, ABC News\r\n")
+
+
+def _mike(app) -> Notice:
+    box = Path(app.config["MAILDIR"])
+    (box / "new").mkdir(parents=True, exist_ok=True)
+    (box / "new" / "mike.letter:2,").write_bytes(MIKE)
+    assert app.test_cli_runner().invoke(args=["mail", "fetch"]).exit_code == 0
+    session = get_session()
+    return session.exec(select(Notice)).one()
+
+
+def test_an_informal_takedown_naming_no_law_is_checked_against_our_own(app):
+    # The first example: a request, from the sender, lacking what the law asks.
+    with app.app_context():
+        notice = _mike(app)
+        assert (notice.kind, notice.jurisdiction, notice.claimant_email) == (
+            "takedown", None, "mike@abcnews.example")
+        # "-- Mike, ABC News" is a typed signature; the statements the DMCA asks for are not there.
+        assert {"good_faith", "accuracy", "perjury"} <= set(notice.missing_elements)
+        assert any("names no law" in line for line in notice.uncertain)
+        case = get_session().get(Case, notice.case_id)
+        made = drafts.for_case(gather(get_session(), case), site_name="USCNTV")
+        assert "good faith" in made["need_info"]["body"].lower()
+
+
+def test_without_a_home_law_such_a_letter_needs_only_contact_work_and_page(any_database_url,
+                                                                          tmp_path):
+
+    app = make_test_app(tmp_path, any_database_url, HOME_JURISDICTION="")
+    try:
+        with app.app_context():
+            assert _mike(app).missing_elements == []
+    finally:
+        dispose(app)
