@@ -135,7 +135,8 @@ def raise_items(session: Session, article_ids: list[int], *, config: dict | None
         article = session.get(Article, article_id)
         if article is None or article.status == "removed":
             continue
-        found = findings(_pairs(session, article), uncertain_below=below)
+        pairs = _pairs(session, article)
+        found = findings(pairs, uncertain_below=below)
         if not found:
             continue
         item = open_item_for(session, article.id)
@@ -148,13 +149,19 @@ def raise_items(session: Session, article_ids: list[int], *, config: dict | None
                 session.add(item)
                 refreshed += 1
             continue
-        _open(session, article, found, now=now, due_hours=due_hours)
+        _open(session, article, found, pairs, now=now, due_hours=due_hours)
         raised += 1
     return {"raised": raised, "refreshed": refreshed}
 
 
-def _open(session: Session, article: Article, found: list[dict], *, now, due_hours: int) -> Case:
-    top = next(f for f in found if "original_id" in f)
+def _open(session: Session, article: Article, found: list[dict], pairs: list[Pair], *, now,
+          due_hours: int) -> Case:
+    # The page's target names the first original a reason names; an article raised only for
+    # combining several credited, confident copies names its best match (pairs come by score).
+    combined = next((f["originals"] for f in found if f["code"] == "combined"), [])
+    best = next((p for p in pairs if p.original_id in combined), pairs[0])
+    top = next((f for f in found if "original_id" in f),
+               {"original_id": best.original_id, "kind": best.kind, "score": best.score})
     publishers = sorted({f["publisher"] for f in found if f.get("publisher")})
     item = cases.open_case(
         session, actor="matching", kind="review", subject=article.title or article.url,

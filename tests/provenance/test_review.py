@@ -119,6 +119,24 @@ def test_credited_and_combined_copies_get_the_right_reasons(app):
     assert combined_reason["originals"] == sorted([first_id, second_id])
 
 
+def test_an_article_combining_credited_confident_copies_is_raised_naming_its_best_match(app):
+    # Its only reason is "combined": no reason names an original, the item still gets a page.
+    with app.app_context(), transaction() as session:
+        _original(session, "business-014.txt")
+        _original(session, "tech-070.txt")
+        _, one = _bbc("business-014.txt")
+        _, two = _bbc("tech-070.txt")
+        article = _article(session, "both-credited", one + "\n\n" + two + "\n\nSource: BBC News")
+        article_id = article.id
+    _match(app, [article_id])
+    [item] = _items(app)
+    assert _codes(item) == {"combined"}
+    with app.app_context():
+        [target] = get_session().exec(select(CaseTarget).where(CaseTarget.case_id == item.id)).all()
+        assert target.article_id == article_id
+        assert target.original_id in next(r["originals"] for r in item.reasons)
+
+
 def test_a_licensed_publishers_copies_raise_nothing(app):
     with app.app_context(), transaction() as session:
         _original(session, "business-014.txt", publisher="Licensed Wire")
