@@ -19,6 +19,10 @@ IMAGE_URL = re.compile(r"https?://[^\s<>\"'()]+?\.(?:jpe?g|png|gif|webp|tiff?|bm
                        r"(?:\?[^\s<>\"'()]*)?(?=[\s<>\"'()]|$)", re.IGNORECASE)
 IMAGE_NAMES = re.compile(r"\.(jpe?g|png|gif|webp|tiff?|bmp|heic|heif|avif|svg)$", re.IGNORECASE)
 MAX_CLAIM_PHOTOS = 20
+# A MIME part that may be a picture: an image type, or a file name with a picture's extension.
+IMAGE_PART = re.compile(
+    rb"content-type:\s*image/|name\*?=\s*\"?[^\r\n\";]*\.(jpe?g|png|gif|webp|tiff?|bmp|heic|heif|avif|svg)\b",
+    re.IGNORECASE)
 
 
 def attached_pictures(raw: bytes) -> list[tuple[str, bytes]]:
@@ -84,16 +88,26 @@ def keep_claim_photos(session: Session, message: MailMessage, extra_urls=()) -> 
 
 def keep_batch_claim_photos(session: Session, message_ids: list[int]) -> None:
     """After a batch of mail is read: the pictures of each notice or inquiry in it (an agency's
-    fee letter often reads as an inquiry), committed."""
+    fee letter often reads as an inquiry), committed.
+
+    Most mail carries no picture: what each message holds is read in one query, and only a
+    message with an image part or a picture's address is parsed again for its pictures."""
     from ..models import Notice
 
-    for message_id in message_ids:
-        message = session.get(MailMessage, message_id)
-        notice = session.exec(select(Notice).where(Notice.message_id == message_id)).first()
-        if message is None or (notice is None and message.case_id is None):
+    if not message_ids:
+        return
+    rows = session.exec(
+        select(MailMessage.id, MailMessage.raw, MailMessage.text, MailMessage.html,
+               MailMessage.case_id, Notice.id, Notice.original_urls)
+        .outerjoin(Notice, Notice.message_id == MailMessage.id)
+        .where(MailMessage.id.in_(message_ids)).order_by(MailMessage.id)).all()
+    for message_id, raw, text, html, case_id, notice_id, original_urls in rows:
+        if notice_id is None and case_id is None:
             continue
-        keep_claim_photos(session, message,
-                          extra_urls=(notice.original_urls or []) if notice else [])
+        if not (IMAGE_PART.search(raw or b"") or image_urls(text, html, *(original_urls or []))):
+            continue
+        keep_claim_photos(session, session.get(MailMessage, message_id),
+                          extra_urls=original_urls or [])
         session.commit()
 
 
