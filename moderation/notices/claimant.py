@@ -125,6 +125,14 @@ def _typed_name(lines: list[str]) -> tuple[str, str] | None:
     return None
 
 
+def _chinese_address(lines: list[str]) -> tuple[str, str] | None:
+    for line in lines:
+        found = contacts.chinese_address_in(line)
+        if found:
+            return found, line.strip()
+    return None
+
+
 def _us_address(lines: list[str]) -> tuple[str, str] | None:
     for index, line in enumerate(lines):
         tagged = contacts.us_address_in(line)
@@ -202,7 +210,7 @@ def find_claimant(text: str, sender_name: str | None, sender_email: str | None, 
         elif item.key == "contact":
             keep("name", contacts.name_in(item.value, first_only=True), item.line)
     if claimant.address is None:
-        found_address = _us_address(lines)
+        found_address = _us_address(lines) or _chinese_address(lines)
         if found_address:
             keep("address", *found_address)
     letter = "\n".join(lines)

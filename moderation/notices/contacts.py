@@ -191,3 +191,34 @@ def us_address_in(line: str) -> str | None:
         if tag == "ZipCode" and _US_ZIP.match(word):
             return " ".join(word for word, _tag in tokens[start:end + 1]).rstrip(",")
     return None
+
+
+# The 34 province-level divisions (their short names): where a Chinese postal address starts.
+PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+)
+# An address by its shape: a province (or a city or district), then the lower divisions, and a
+# street, building or number ending it: 北京市朝阳区建国路88号 SOHO现代城5号楼1203室.
+_CN_ADDRESS = re.compile(
+    "(?:(?:" + "|".join(PROVINCES) + r")(?:省|市|自治区|特别行政区|壮族自治区|回族自治区|维吾尔自治区)?)?"
+    r"(?:[\u4e00-\u9fff]{1,7}(?:市|州|盟|地区))?"
+    r"[\u4e00-\u9fff]{1,7}(?:区|县|旗|镇|乡|市)"
+    r"[\u4e00-\u9fff\w\-（）()#]{0,40}?(?:路|街|大街|大道|道|巷|弄|胡同|村|号|楼|室|层|座|栋|大厦|广场|中心)"
+    r"(?:[\w\-#]*(?:号|楼|室|层|座|栋|单元))*")
+
+
+def chinese_address_in(line: str) -> str | None:
+    """The Chinese postal address inside a line, recognised by its shape (province, city or
+    district, then a street or building ending in a number); None when there is none."""
+    found = _CN_ADDRESS.search(line)
+    if not found:
+        return None
+    address = found.group(0)
+    if not address.startswith(PROVINCES):  # the words leading to it are no part of it
+        address = re.sub(r"^.*(?:位于|坐落于|设在|地址[为是]?|住在|在)", "", address)
+    # A district alone ("朝阳区的文章") is no address: a street, number or province must be there.
+    if not (address.startswith(PROVINCES) or re.search(r"\d|号|路|街|道", address)):
+        return None
+    return address

@@ -16,7 +16,7 @@ from moderation.mailbox import parse_message
 from moderation.notices import extract_notice, to_json
 from moderation.notices.asks import decide
 from moderation.notices.classify import classify
-from moderation.notices.contacts import fields_on_line, phones_in
+from moderation.notices.contacts import chinese_address_in, fields_on_line, phones_in
 from moderation.notices.demands import find_deadline, find_demand
 from moderation.notices.quoting import split_letter
 from tests.benchmarks.letters import same_phone
@@ -223,3 +223,21 @@ def test_mixed_encodings_in_one_letter_are_read():
     assert fields.kind == "takedown"
     assert fields.target_urls == ["https://uscntv.com/m/1.html"]
     assert fields.claimant.phone == "13912345678"
+
+
+@pytest.mark.parametrize("line, address", [
+    ("地址:北京市朝阳区建国路88号SOHO现代城5号楼1203室", "北京市朝阳区建国路88号SOHO现代城5号楼1203室"),
+    ("广东省深圳市南山区深南大道9988号", "广东省深圳市南山区深南大道9988号"),
+    ("本公司位于杭州市西湖区文三路478号华星时代广场A座", "杭州市西湖区文三路478号华星时代广场A座"),
+    ("我们在朝阳区的文章被转载了", None),
+    ("请删除贵站文章", None),
+])
+def test_chinese_addresses_are_recognised_by_their_shape(line, address):
+    assert chinese_address_in(line) == address
+
+
+def test_an_unlabelled_chinese_address_in_the_signature_is_the_claimant_address():
+    fields = read(letter(f"请删除 {OURS}/a/1.html ，未经授权转载。\n\n晨光日报社法务部\n"
+                         "上海市浦东新区世纪大道100号\n电话 021-5888 1234\n", "侵权通知"))
+    assert fields.claimant.address == "上海市浦东新区世纪大道100号"
+    assert fields.claimant.sources["address"] == "上海市浦东新区世纪大道100号"
