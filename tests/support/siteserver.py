@@ -6,6 +6,7 @@ HTTP/1.1 with keep-alive and answers conditional requests (ETag, Last-Modified) 
 """
 
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -108,6 +109,13 @@ class Handler(BaseHTTPRequestHandler):
 class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     site: Site
+
+    def handle_error(self, request, client_address) -> None:
+        # The desk hangs up on pages it refuses (50 MB, too slow): the server's broken pipe is
+        # expected then, and its traceback on stderr would read as the desk's own.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def start(site: Site) -> tuple[SiteServer, threading.Thread]:
