@@ -10,10 +10,9 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from itertools import chain, islice
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import update
@@ -21,71 +20,23 @@ from sqlmodel import Session, select
 
 from ..intake.fetch import FetchError
 from ..intake.records import Record
-from ..intake.site import ListAnswer, PageAnswer, SiteFetcher, walk_sitemaps
-from ..intake.urls import URLError, canonical_url
+from ..intake.site import PageAnswer, SiteFetcher
 from ..models import Article, SitePage, utcnow
 from ..plumbing import audit
 from .imports import store_records
+from .site_lists import (
+    FollowReport,
+    Target,
+    canonical_address,
+    feed_targets,
+    page_targets,
+    sitemap_targets,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 200
 # Pages stored (and matched) per commit in a long pass.
 SLICE = 1000
-
-
-@dataclass(frozen=True)
-class Target:
-    """A page to read: its address and, from a sitemap, when it last changed."""
-
-    address: str
-    lastmod: datetime | None = None
-    listed_in: str | None = None
-
-
-@dataclass
-class FollowReport:
-    """Counts of one pass over the site, with every failure in words."""
-
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    gone: int = 0
-    moved: int = 0
-    refused: int = 0
-    requests: int = 0
-    failures: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    changed_ids: list[int] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
-
-    def summary(self) -> str:
-        return _("%(new)s new, %(changed)s changed, %(unchanged)s unchanged, %(failed)s failed "
-                 "(%(gone)s gone, %(moved)s moved, %(refused)s refused)",
-                 new=self.new, changed=self.changed, unchanged=self.unchanged,
-                 failed=self.failed, gone=self.gone, moved=self.moved, refused=self.refused)
-
-    def as_dict(self) -> dict:
-        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
-                "failed": self.failed, "gone": self.gone, "moved": self.moved,
-                "refused": self.refused, "requests": self.requests}
-
-
-def _canonical(address: str) -> str | None:
-    try:
-        return canonical_url(address)
-    except URLError:
-        return None
-
-
-def _site_page(session: Session, url: str, address: str, kind: str) -> SitePage:
-    row = session.exec(select(SitePage).where(SitePage.url == url)).first()
-    if row is None:
-        row = SitePage(url=url, address=address[:2000], kind=kind)
-        session.add(row)
-    return row
 
 
 class _Pass:
@@ -102,7 +53,7 @@ class _Pass:
     def records(self, targets: Iterable[Target]) -> Iterator[Record]:
         chunk: list[tuple[Target, str]] = []
         for target in targets:
-            url = _canonical(target.address)
+            url = canonical_address(target.address)
             if url is None:
                 self.report.failures.append(
                     _("%(url)s: not a web address the desk can read", url=target.address))
@@ -189,7 +140,7 @@ class _Pass:
             record.url, record.url_origin = answer.fetched.url, "fetched"
         if moved is not None:
             record.url = moved
-        stored_as = _canonical(record.url) or url
+        stored_as = canonical_address(record.url) or url
         if stored_as != url:
             # The page names another address of ours as canonical: follow the page, under it.
             self._rename(url, stored_as, row)
@@ -241,7 +192,7 @@ class _Pass:
         """A permanent redirect to another of our addresses: the same article, a new URL."""
         if not answer.moved_to:
             return None
-        new_url = _canonical(answer.moved_to)
+        new_url = canonical_address(answer.moved_to)
         if new_url is None or new_url == url:
             return None
         first_time = row.moved_to != new_url[:2000]
@@ -331,96 +282,6 @@ def _link(session: Session, reading: _Pass) -> None:
     session.commit()
 
 
-def _retry_targets(session: Session, listed_in: str) -> list[Target]:
-    """Pages of a list that failed last time: tried again even when the list is unchanged."""
-    rows = session.exec(select(SitePage.address).where(SitePage.listed_in == listed_in,
-                                                       SitePage.state == "failed")).all()
-    return [Target(address, None, listed_in) for address in rows]
-
-
-def _remember_list(session: Session, answer: ListAnswer, kind: str) -> None:
-    url = _canonical(answer.url) or answer.url
-    row = _site_page(session, url[:2000], answer.url, kind)
-    if answer.listed_in:
-        row.listed_in = answer.listed_in[:2000]
-    row.state, row.reason, row.checked_at = answer.outcome if answer.outcome == "not_modified" \
-        else "ok", None, utcnow()
-    row.etag, row.last_modified = answer.etag, answer.last_modified
-    if answer.outcome != "not_modified":
-        row.changed_at = utcnow()
-
-
-def _list_validators(session: Session, kind: str) -> dict[str, tuple[str | None, str | None]]:
-    rows = session.exec(select(SitePage.address, SitePage.etag, SitePage.last_modified)
-                        .where(SitePage.kind == kind, SitePage.state.in_(["ok", "not_modified"])))
-    return {address: (etag, modified) for address, etag, modified in rows}
-
-
-def _failed_list(session: Session, error: FetchError, kind: str, report: FollowReport) -> None:
-    url = _canonical(error.url) or error.url
-    row = _site_page(session, url[:2000], error.url, kind)
-    row.state, row.reason, row.checked_at = "failed", error.reason[:1000], utcnow()
-    report.failures.append(f"{error.url}: {error.reason}")
-
-
-def sitemap_targets(session: Session, fetcher: SiteFetcher, sitemaps: Iterable[str],
-                    report: FollowReport) -> Iterator[Target]:
-    """The pages the sitemaps list (indexes followed), with their lastmod; 304s list none."""
-    known = _list_validators(session, "sitemap")
-
-    def children(index: str) -> list[str]:
-        return list(session.exec(select(SitePage.address).where(
-            SitePage.kind == "sitemap", SitePage.listed_in == index).order_by(SitePage.id)))
-
-    for sitemap in sitemaps:
-        for answer in walk_sitemaps(fetcher, sitemap, known, children=children):
-            report.requests += 1
-            if isinstance(answer, FetchError):
-                _failed_list(session, answer, "sitemap", report)
-                continue
-            _remember_list(session, answer, "sitemap")
-            for warning in answer.warnings:
-                report.notes.append(f"{answer.url}: {warning}")
-            if answer.outcome == "not_modified":
-                yield from _retry_targets(session, answer.url)
-            elif answer.sitemap.kind == "urlset":
-                yield from (Target(entry.url, entry.lastmod, answer.url)
-                            for entry in answer.sitemap.entries)
-
-
-def feed_targets(session: Session, fetcher: SiteFetcher, feeds: Iterable[str],
-                 report: FollowReport) -> Iterator[Target]:
-    """The pages the feeds list; a feed answering 304 lists none (but failed pages again)."""
-    known = _list_validators(session, "feed")
-    for feed in feeds:
-        report.requests += 1
-        try:
-            answer = fetcher.fetch_site_feed(feed, *known.get(feed, (None, None)))
-        except FetchError as exc:
-            _failed_list(session, exc, "feed", report)
-            continue
-        _remember_list(session, answer, "feed")
-        for warning in answer.warnings:
-            report.notes.append(f"{feed}: {warning}")
-        if answer.outcome == "not_modified":
-            yield from _retry_targets(session, feed)
-            continue
-        for entry in answer.entries:
-            # The link as written, resolved against the feed (entry.url is canonical: https).
-            yield Target(_resolve(feed, entry.link) or entry.url, None, feed)
-
-
-def _resolve(base: str, link: str) -> str | None:
-    try:
-        return urljoin(base, link) if link else None
-    except ValueError:
-        return None
-
-
-def page_targets(addresses: Iterable[str]) -> Iterator[Target]:
-    return (Target(address.strip()) for address in addresses)
-
-
 def log_pass(job: str, report: FollowReport, seconds: float) -> None:
     """One line per pass for the operator's logs (a JSON object with LOG_JSON)."""
     log.info("%s pass: %s in %.1f s", job, report.summary(), seconds,
@@ -428,4 +289,4 @@ def log_pass(job: str, report: FollowReport, seconds: float) -> None:
 
 
 __all__ = ["FollowReport", "Target", "feed_targets", "follow", "log_pass", "page_targets",
-           "sitemap_targets"]
+           "sitemap_targets"]  # the lists' part lives in site_lists.py
