@@ -288,6 +288,22 @@ class Matcher:
         hashes = stem_hashes(terms, sampled=True)
         if len(hashes) < MIN_STEM_HITS:
             return []
+        return self._weighted(hashes, article_day, MIN_STEM_HITS, STEM_CANDIDATES, STEM_RATIO)
+
+    def _anchor_candidates(self, segs: list[_Segment], article_day: int | None) -> list[int]:
+        found: list[str] = []
+        for s in segs:
+            found += text_anchors(s.text.text, s.chinese,
+                                  chinese_words(s.text) if s.chinese else None)
+        hashes = anchor_hashes(found)
+        if not len(hashes):
+            return []
+        return self._weighted(hashes, article_day, MIN_ANCHORS, ANCHOR_CANDIDATES, ANCHOR_RATIO)
+
+    def _weighted(self, hashes, article_day: int | None, min_hits: int, limit: int,
+                  ratio: float) -> list[int]:
+        """Originals sharing at least ``min_hits`` of ``hashes``, by summed idf and the date
+        prior: the best ``limit``, less those far behind the best (not worth an alignment)."""
         n = max(len(self.index), 1)
         slots, pos = self.index.postings(hashes, max(self.max_df, n // 20))
         if not len(slots):
@@ -298,33 +314,8 @@ class Matcher:
         weight = np.bincount(inverse, weights=idf[pos])
         count = np.bincount(inverse)
         weight *= date_prior(article_day, self.index.days(uniq))
-        weight[count < MIN_STEM_HITS] = 0
-        order = np.argsort(-weight, kind="stable")[:STEM_CANDIDATES]
-        order = order[(weight[order] > 0) & (weight[order] >= STEM_RATIO * weight[order[0]])]
+        weight[count < min_hits] = 0
+        order = np.argsort(-weight, kind="stable")[:limit]
+        order = order[(weight[order] > 0) & (weight[order] >= ratio * weight[order[0]])]
         return [int(i) for i in self.index.original_ids(uniq[order])]
-
-    def _anchor_candidates(self, segs: list[_Segment], article_day: int | None) -> list[int]:
-        found: list[str] = []
-        for s in segs:
-            found += text_anchors(s.text.text, s.chinese,
-                                  chinese_words(s.text) if s.chinese else None)
-        hashes = anchor_hashes(found)
-        if not len(hashes):
-            return []
-        n = max(len(self.index), 1)
-        max_df = max(self.max_df, n // 20)
-        slots, pos = self.index.postings(hashes, max_df)
-        if not len(slots):
-            return []
-        df = np.bincount(pos, minlength=len(hashes))
-        idf = np.log(1 + n / np.maximum(df, 1))
-        uniq, inverse = np.unique(slots, return_inverse=True)
-        weight = np.bincount(inverse, weights=idf[pos])
-        count = np.bincount(inverse)
-        weight *= date_prior(article_day, self.index.days(uniq))
-        weight[count < MIN_ANCHORS] = 0
-        order = np.argsort(-weight, kind="stable")[:ANCHOR_CANDIDATES]
-        # Candidates far behind the best are not worth an alignment.
-        order = order[weight[order] >= ANCHOR_RATIO * weight[order[0]]]
-        return [int(i) for i in self.index.original_ids(uniq[order[weight[order] > 0]])]
 
