@@ -125,11 +125,10 @@ class ClaimedPhoto:
 
 
 def our_pictures_index(session: Session) -> PhotoIndex:
-    index = PhotoIndex()
-    for image_id, data in session.exec(select(ArticleImage.id, ArticleImage.fingerprint)
-                                       .where(ArticleImage.fingerprint.is_not(None))):
-        index.add(image_id, PhotoPrint.from_bytes(data))
-    return index
+    """The pictures on our pages, by ArticleImage id (kept in the index folder)."""
+    from .shelf import photo_index
+
+    return photo_index(session, "ours")
 
 
 def _licensed(session: Session, publisher_id: int | None, on: date) -> bool:

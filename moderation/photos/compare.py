@@ -54,12 +54,48 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float((a * b).sum() / norm) if norm else (1.0 if not a.any() and not b.any() else 0.0)
 
 
-def _window_pixels(thumb: np.ndarray, window: tuple[float, float, float, float]) -> np.ndarray:
-    """The part of a thumbnail a window covers, resampled back to THUMB x THUMB."""
+def worth_comparing(query: PhotoPrint, thumbs: np.ndarray, windows: np.ndarray,
+                    counts: np.ndarray) -> np.ndarray:
+    """Which of many candidates (their thumbnails, window hashes and window counts as rows)
+    could pass some test of ``compare_prints``: a necessary condition, checked in one step so
+    that the hash collisions a million photos bring cost no closer look.
+
+    Every test there needs a whole-picture correlation of SIMILAR_CORRELATION, a mirrored one
+    of COPY_CORRELATION, or a window pair within WINDOW_NEAR bits (CROP_NEAR is smaller).
+    """
+    def correlations(mine: np.ndarray) -> np.ndarray:
+        mine = mine.ravel() - mine.mean()
+        theirs = thumbs.astype(np.float32)
+        theirs -= theirs.mean(axis=1, keepdims=True)
+        norms = np.linalg.norm(theirs, axis=1) * float(np.linalg.norm(mine))
+        dots = theirs @ mine.astype(np.float32)
+        return np.where(norms > 0, dots / np.where(norms > 0, norms, 1), 1.0)
+
+    mine = _pixels(query.thumb)
+    keep = correlations(mine) >= SIMILAR_CORRELATION - 1e-6
+    keep |= correlations(mine[:, ::-1]) >= COPY_CORRELATION - 1e-6
+    ours = np.array([query.phash, *query.windows], dtype=np.uint64)
+    gaps = np.bitwise_count(windows[:, :, None] ^ ours[None, None, :]).min(axis=2)
+    filled = np.arange(windows.shape[1])[None, :] < counts[:, None]
+    keep |= (np.where(filled, gaps, 64).min(axis=1) <= WINDOW_NEAR) if windows.shape[1] else False
+    return keep
+
+
+def _window_spots(window: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
     x, y, w, h = window
     cols = np.clip(((x + (np.arange(THUMB) + 0.5) / THUMB * w) * THUMB).astype(int), 0, THUMB - 1)
     rows = np.clip(((y + (np.arange(THUMB) + 0.5) / THUMB * h) * THUMB).astype(int), 0, THUMB - 1)
-    return thumb[np.ix_(rows, cols)]
+    return np.ix_(rows, cols)
+
+
+# The thumbnail pixels each window covers, worked out once (every lookup reads them).
+_SPOTS = {window: _window_spots(window) for window in (*WINDOWS, (0.0, 0.0, 1.0, 1.0))}
+
+
+def _window_pixels(thumb: np.ndarray, window: tuple[float, float, float, float]) -> np.ndarray:
+    """The part of a thumbnail a window covers, resampled back to THUMB x THUMB."""
+    spots = _SPOTS.get(window) or _window_spots(window)
+    return thumb[spots]
 
 
 def _copy_kind(query: PhotoPrint, original: PhotoPrint, hashed: int, fine: float,

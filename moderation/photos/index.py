@@ -4,20 +4,34 @@ Two 64-bit hashes within distance r agree within floor(r / 4) bits on at least o
 four 16-bit bands (pigeonhole), so probing every band value within 2 bits of the query's finds
 every stored hash within 11 bits, and most a little further, while reading only the few
 entries per bucket a million photos leave (about 15 of the 65,536 values per band).
+
+Prints are held in arrays, one row per photo (a million prints are arrays, not a million
+objects), so the index can be written to the index folder and read back in one step
+(``save``/``load``). Photos added after the sorted tables were built wait in a short list that
+is compared in full; it is merged into the sorted tables when it grows (a few photos added to a
+million do not re-sort a million).
 """
 
+from collections.abc import Iterable, Mapping
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 
-from .compare import NEAR, WINDOW_NEAR, PhotoMatch, compare_prints
-from .prints import PhotoPrint
+from .compare import NEAR, WINDOW_NEAR, PhotoMatch, compare_prints, worth_comparing
+from .prints import THUMB, WINDOWS, PhotoPrint
 
 BANDS = 4
 BAND_BITS = 16
 # The query's first windows (its 0.84 x 0.84 grid) probed besides its whole picture, each on
 # exact band values only: at a million photos the window table holds 58 million hashes.
 PROBED_WINDOWS = 16
+# Hashes waiting beyond this share of the sorted table are merged into it; never fewer than
+# MERGE_LEAST wait, nor more than MERGE_MOST (the waiting ones are compared in full).
+MERGE_SHARE = 0.125
+MERGE_LEAST = 4096
+MERGE_MOST = 65536
+FORMAT = 2
 
 
 def _masks(radius: int) -> np.ndarray:
@@ -28,39 +42,49 @@ def _masks(radius: int) -> np.ndarray:
     return np.array(masks, dtype=np.uint16)
 
 
+def _min_by_owner(owners: np.ndarray, gaps: np.ndarray) -> dict[int, int]:
+    order = np.lexsort((gaps, owners))
+    owners, gaps = owners[order], gaps[order]
+    first = np.ones(len(owners), dtype=bool)
+    first[1:] = owners[1:] != owners[:-1]
+    return dict(zip(owners[first].tolist(), gaps[first].tolist(), strict=True))
+
+
 class HashTable:
-    """64-bit hashes, each owned by a photo key, searchable by Hamming distance."""
+    """64-bit hashes, each owned by a row (a photo), searchable by Hamming distance."""
 
     def __init__(self, probe_radius: int = 2):
         self.masks = _masks(probe_radius)
-        self._pending_hashes: list[int] = []
-        self._pending_owners: list[int] = []
         self.hashes = np.zeros(0, dtype=np.uint64)
         self.owners = np.zeros(0, dtype=np.int64)
         self._starts: list[np.ndarray] = []
         self._orders: list[np.ndarray] = []
+        self._sorted = 0  # the first rows are in the band tables; the rest wait
+        self._waiting: list[tuple[np.ndarray, np.ndarray]] = []
 
     def __len__(self) -> int:
-        return len(self.hashes) + len(self._pending_hashes)
-
-    def add(self, owner: int, value: int) -> None:
-        self._pending_hashes.append(value)
-        self._pending_owners.append(owner)
+        return len(self.hashes) + sum(len(h) for _, h in self._waiting)
 
     def add_many(self, owners: np.ndarray, values: np.ndarray) -> None:
-        """Bulk load (the benchmark's million photos, a rebuild from the database)."""
-        self._build_pending()
-        self.hashes = np.concatenate([self.hashes, values.astype(np.uint64)])
-        self.owners = np.concatenate([self.owners, owners.astype(np.int64)])
-        self._rebuild()
+        self._waiting.append((np.asarray(owners, dtype=np.int64),
+                              np.asarray(values, dtype=np.uint64)))
 
-    def _build_pending(self) -> None:
-        if self._pending_hashes:
-            pending = np.array(self._pending_hashes, dtype=np.uint64)
-            owners = np.array(self._pending_owners, dtype=np.int64)
-            self._pending_hashes, self._pending_owners = [], []
-            self.hashes = np.concatenate([self.hashes, pending])
-            self.owners = np.concatenate([self.owners, owners])
+    def _settle(self) -> None:
+        if not self._waiting:
+            return
+        owners = np.concatenate([o for o, _ in self._waiting])
+        values = np.concatenate([h for _, h in self._waiting])
+        self._waiting = []
+        self.hashes = np.concatenate([self.hashes, values])
+        self.owners = np.concatenate([self.owners, owners])
+        limit = max(MERGE_LEAST, min(MERGE_MOST, MERGE_SHARE * self._sorted))
+        if len(self.hashes) - self._sorted > limit:
+            self._rebuild()
+
+    def sort(self) -> None:
+        """Merge every waiting hash into the band tables now."""
+        self._settle()
+        if self._sorted != len(self.hashes):
             self._rebuild()
 
     def _rebuild(self) -> None:
@@ -69,80 +93,247 @@ class HashTable:
             values = ((self.hashes >> np.uint64(band * BAND_BITS)) & np.uint64(0xFFFF)).astype(
                 np.uint16)
             order = np.argsort(values, kind="stable").astype(np.int32)
-            counts = np.bincount(values, minlength=1 << BAND_BITS)
             starts = np.zeros((1 << BAND_BITS) + 1, dtype=np.int64)
-            np.cumsum(counts, out=starts[1:])
+            np.cumsum(np.bincount(values, minlength=1 << BAND_BITS), out=starts[1:])
             self._starts.append(starts)
             self._orders.append(order)
+        self._sorted = len(self.hashes)
 
     def near(self, value: int | list[int], radius: int) -> dict[int, int]:
         """Owners of hashes within ``radius`` bits of ``value`` (or of any of several values),
         with their nearest distance."""
-        self._build_pending()
+        self._settle()
         if not len(self.hashes):
             return {}
         values = np.array([value] if isinstance(value, int) else value, dtype=np.uint64)
-        found: list[np.ndarray] = []
-        for band in range(BANDS):
+        rows, which = [], []
+        for band in range(BANDS if self._sorted else 0):
             own = ((values >> np.uint64(band * BAND_BITS)) & np.uint64(0xFFFF)).astype(np.uint16)
-            probes = (own[:, None] ^ self.masks[None, :]).ravel()
+            probes = (own[:, None] ^ self.masks[None, :]).ravel().astype(np.int64)
             starts = self._starts[band][probes]
-            ends = self._starts[band][probes.astype(np.int64) + 1]
-            lengths = ends - starts
+            lengths = self._starts[band][probes + 1] - starts
             total = int(lengths.sum())
             if not total:
                 continue
-            # Gather every bucket's slice of the band's order in one step.
+            # Gather every bucket's slice of the band's order in one step; each row is then
+            # measured against the query value that probed it, not against all of them.
             offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-            found.append(self._orders[band][offsets + np.arange(total)])
-        if not found:
+            rows.append(self._orders[band][offsets + np.arange(total)])
+            which.append(np.repeat(np.repeat(np.arange(len(values)), len(self.masks)), lengths))
+        if len(self.hashes) > self._sorted:
+            # The waiting rows: few, compared with every query value.
+            tail = np.arange(self._sorted, len(self.hashes))
+            gaps = np.bitwise_count(self.hashes[tail][:, None] ^ values[None, :])
+            rows.append(tail)
+            which.append(gaps.argmin(axis=1))
+        if not rows:
             return {}
-        # Rows found twice (by two bands) are simply compared twice: cheaper than sorting.
-        rows = np.concatenate(found)
-        gaps = np.bitwise_count(self.hashes[rows][:, None] ^ values[None, :]).min(axis=1)
+        found, probe = np.concatenate(rows), np.concatenate(which)
+        gaps = np.bitwise_count(self.hashes[found] ^ values[probe]).astype(np.int64)
         keep = gaps <= radius
-        best: dict[int, int] = {}
-        for owner, gap in zip(self.owners[rows[keep]].tolist(), gaps[keep].tolist(), strict=True):
-            if gap < best.get(owner, 65):
-                best[owner] = gap
-        return best
+        if not keep.any():
+            return {}
+        return _min_by_owner(self.owners[found[keep]], gaps[keep])
+
+    def state(self, name: str) -> dict[str, np.ndarray]:
+        self.sort()
+        arrays = {f"{name}.hashes": self.hashes, f"{name}.owners": self.owners}
+        for band in range(BANDS):
+            arrays[f"{name}.starts{band}"] = self._starts[band]
+            arrays[f"{name}.orders{band}"] = self._orders[band]
+        return arrays
+
+    def restore(self, name: str, arrays: Mapping[str, np.ndarray]) -> None:
+        self.hashes, self.owners = arrays[f"{name}.hashes"], arrays[f"{name}.owners"]
+        self._starts = [arrays[f"{name}.starts{band}"] for band in range(BANDS)]
+        self._orders = [arrays[f"{name}.orders{band}"] for band in range(BANDS)]
+        self._sorted, self._waiting = len(self.hashes), []
+
+
+class PrintTable(Mapping):
+    """Prints by key, kept as arrays (a row per print) and made into PhotoPrint on demand."""
+
+    def __init__(self, index: "PhotoIndex"):
+        self.index = index
+
+    def __getitem__(self, key: int) -> PhotoPrint:
+        return self.index.print_at(self.index.row_of(key))
+
+    def __iter__(self):
+        return (key for key, row in self.index.rows.items())
+
+    def __len__(self) -> int:
+        return len(self.index.rows)
+
+
+_COLUMNS = {"phash": np.uint64, "dhash": np.uint64, "mirror": np.uint64, "width": np.int32,
+            "height": np.int32, "keys": np.int64, "window_count": np.int16}
 
 
 class PhotoIndex:
-    """Originals' prints by key; ``lookup`` returns the originals a picture copies or resembles."""
+    """Originals' prints by key; ``lookup`` returns the originals a picture copies or resembles.
+
+    ``high_water`` is the largest key added, so that rows added to the database later are
+    found by one query (keys are row ids, which only grow).
+    """
 
     def __init__(self):
-        self.prints: dict[int, PhotoPrint] = {}
+        self.columns = {name: np.zeros(0, dtype=kind) for name, kind in _COLUMNS.items()}
+        self.windows_array = np.zeros((0, len(WINDOWS)), dtype=np.uint64)
+        self.thumbs = np.zeros((0, THUMB * THUMB), dtype=np.uint8)
+        self.rows: dict[int, int] = {}
+        self._pending: list[tuple[int, PhotoPrint]] = []
         self.whole = HashTable()
         self.differences = HashTable()
         self.windows = HashTable(probe_radius=0)
+        self.high_water = 0
+
+    @property
+    def prints(self) -> Mapping[int, PhotoPrint]:
+        self._settle()
+        return PrintTable(self)
 
     def __len__(self) -> int:
-        return len(self.prints)
+        return len(self.rows) + len(self._pending)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self.rows or any(k == key for k, _ in self._pending)
 
     def add(self, key: int, photo: PhotoPrint) -> None:
-        self.prints[key] = photo
-        self.whole.add(key, photo.phash)
-        self.differences.add(key, photo.dhash)
-        for value in photo.windows:
-            self.windows.add(key, value)
+        self._pending.append((key, photo))
+
+    def add_many(self, items: Iterable[tuple[int, PhotoPrint]]) -> None:
+        self._pending.extend(items)
+
+    def remove(self, keys: Iterable[int]) -> None:
+        """Forget photos (their rows stay in the arrays, unreachable, until the next rebuild)."""
+        self._settle()
+        for key in keys:
+            self.rows.pop(key, None)
+
+    def row_of(self, key: int) -> int:
+        self._settle()
+        return self.rows[key]
+
+    def print_at(self, row: int) -> PhotoPrint:
+        c = self.columns
+        count = int(c["window_count"][row])
+        return PhotoPrint(int(c["phash"][row]), int(c["dhash"][row]), int(c["mirror"][row]),
+                          tuple(int(v) for v in self.windows_array[row, :count]),
+                          self.thumbs[row].tobytes(), int(c["width"][row]), int(c["height"][row]))
+
+    def add_arrays(self, keys: np.ndarray, columns: dict[str, np.ndarray], windows: np.ndarray,
+                   thumbs: np.ndarray, window_rows: np.ndarray | None = None) -> None:
+        """Bulk load; ``window_rows`` limits which new rows' windows are indexed (the benchmark's
+        background photos, whose windows would not fit in memory by the million)."""
+        self._settle()
+        start = len(self.columns["keys"])
+        rows = np.arange(start, start + len(keys), dtype=np.int64)
+        for name, kind in _COLUMNS.items():
+            value = keys if name == "keys" else columns[name]
+            self.columns[name] = np.concatenate([self.columns[name], np.asarray(value, kind)])
+        self.windows_array = np.concatenate([self.windows_array, windows])
+        self.thumbs = np.concatenate([self.thumbs, thumbs])
+        self.rows.update(zip(np.asarray(keys).tolist(), rows.tolist(), strict=True))
+        self.high_water = max(self.high_water, int(np.max(keys)) if len(keys) else 0)
+        self.whole.add_many(rows, columns["phash"])
+        self.differences.add_many(rows, columns["dhash"])
+        chosen = rows if window_rows is None else rows[window_rows]
+        counts = np.asarray(columns["window_count"])[chosen - start]
+        grid = windows[chosen - start]
+        filled = np.arange(grid.shape[1])[None, :] < counts[:, None]
+        self.windows.add_many(np.repeat(chosen, counts), grid[filled])
+
+    def _settle(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        keys = np.array([key for key, _ in pending], dtype=np.int64)
+        prints = [photo for _, photo in pending]
+        columns = {name: np.array([getattr(p, name) for p in prints], dtype=_COLUMNS[name])
+                   for name in ("phash", "dhash", "mirror", "width", "height")}
+        columns["window_count"] = np.array([len(p.windows) for p in prints], dtype=np.int16)
+        windows = np.zeros((len(prints), len(WINDOWS)), dtype=np.uint64)
+        for at, p in enumerate(prints):
+            windows[at, :len(p.windows)] = p.windows[:len(WINDOWS)]
+        thumbs = np.frombuffer(b"".join(p.thumb for p in prints), dtype=np.uint8).reshape(
+            len(prints), THUMB * THUMB)
+        # A key added again replaces its earlier print: ``rows`` then names the new row.
+        self.add_arrays(keys, columns, windows, thumbs)
+
+    def sort(self) -> None:
+        """Every hash into the band tables (as a large index is searched; small ones compare
+        recent additions in full)."""
+        self._settle()
+        for table in (self.whole, self.differences, self.windows):
+            table.sort()
 
     def candidates(self, photo: PhotoPrint) -> set[int]:
         """Keys of originals whose hashes come near the picture's (before the closer look)."""
-        keys = set(self.whole.near([photo.phash, photo.mirror], NEAR))
-        keys |= set(self.differences.near(photo.dhash, NEAR))
+        return {int(self.columns["keys"][row]) for row in self._candidate_rows(photo)
+                if self.rows.get(int(self.columns["keys"][row])) == row}
+
+    def _candidate_rows(self, photo: PhotoPrint) -> np.ndarray:
+        self._settle()
+        rows = set(self.whole.near([photo.phash, photo.mirror], NEAR))
+        rows |= set(self.differences.near(photo.dhash, NEAR))
         # The picture's own windows find crops framed between the stored windows, and copies
         # whose logo or caption bar changed the whole picture's hash.
-        keys |= set(self.windows.near([photo.phash, *photo.windows[:PROBED_WINDOWS]],
+        rows |= set(self.windows.near([photo.phash, *photo.windows[:PROBED_WINDOWS]],
                                       WINDOW_NEAR))
-        return keys
+        return np.array(sorted(rows), dtype=np.int64)
 
     def lookup(self, photo: PhotoPrint, limit: int = 5) -> list[tuple[int, PhotoMatch]]:
         """Best matches first: copies before similar photos, then by similarity."""
+        rows = self._candidate_rows(photo)
+        if len(rows):
+            keys = self.columns["keys"][rows]
+            live = np.array([self.rows.get(int(k)) == r for k, r in zip(keys, rows,
+                                                                           strict=True)])
+            rows = rows[live]
+        if len(rows):
+            # Candidates that cannot pass any test of compare_prints are set aside in one step.
+            rows = rows[worth_comparing(photo, self.thumbs[rows], self.windows_array[rows],
+                                        self.columns["window_count"][rows])]
         found = []
-        for key in self.candidates(photo):
-            match = compare_prints(photo, self.prints[key])
+        for row in rows.tolist():
+            match = compare_prints(photo, self.print_at(row))
             if match is not None:
-                found.append((key, match))
+                found.append((int(self.columns["keys"][row]), match))
         found.sort(key=lambda item: (not item[1].is_copy, -item[1].similarity))
         return found[:limit]
+
+    def save(self, path: Path) -> None:
+        """Write the whole index to one file, atomically (a reader never sees half of it)."""
+        self._settle()
+        keys = self.columns["keys"]
+        live = np.array([self.rows.get(int(k)) == r for r, k in enumerate(keys.tolist())],
+                        dtype=bool)
+        arrays = {f"column.{name}": value for name, value in self.columns.items()}
+        arrays.update({"windows": self.windows_array, "thumbs": self.thumbs, "live": live,
+                       "format": np.array([FORMAT, self.high_water], dtype=np.int64)})
+        for name in ("whole", "differences", "windows"):
+            arrays.update(getattr(self, name).state(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".writing")
+        with open(temporary, "wb") as out:
+            np.savez(out, **arrays)
+        temporary.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> "PhotoIndex":
+        """An index written by ``save``; ValueError when the file is of another format."""
+        with np.load(path) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        head = arrays.get("format")
+        if head is None or int(head[0]) != FORMAT:
+            raise ValueError(f"{path} was written by another version of the photo index")
+        index = cls()
+        index.columns = {name: arrays[f"column.{name}"] for name in _COLUMNS}
+        index.windows_array, index.thumbs = arrays["windows"], arrays["thumbs"]
+        keys, live = index.columns["keys"].tolist(), arrays["live"].tolist()
+        index.rows = {key: row for row, key in enumerate(keys) if live[row]}
+        index.high_water = int(head[1])
+        for name in ("whole", "differences", "windows"):
+            getattr(index, name).restore(name, arrays)
+        return index

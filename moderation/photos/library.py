@@ -128,13 +128,10 @@ def store_article_images(session: Session, records: Iterable, *, fetcher=None) -
 
 
 def agency_index(session: Session) -> PhotoIndex:
-    """Every readable agency photo's print, by Photo id."""
-    index = PhotoIndex()
-    rows = session.exec(select(Photo.id, Photo.fingerprint).where(
-        Photo.origin == "agency", Photo.fingerprint.is_not(None)))
-    for photo_id, data in rows:
-        index.add(photo_id, PhotoPrint.from_bytes(data))
-    return index
+    """Every readable agency photo's print, by Photo id (kept in the index folder)."""
+    from .shelf import photo_index
+
+    return photo_index(session, "agency")
 
 
 def match_article_images(session: Session, article_ids: list[int] | None = None) -> int:
