@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from .. import cases
-from ..models import Article, Case, CaseTarget, Decision, Reply, User, utcnow
+from ..models import Article, ArticleImage, Case, CaseTarget, Decision, Reply, User, utcnow
 from . import restoration
 from .autoreplies import draft_and_queue, queue_to_claimant
 
@@ -252,6 +252,11 @@ def undo(
             restoration.change_article(
                 session, article, "published", case_id=case.id, now=now, reason="decision undone"
             )
+        image = session.get(ArticleImage, decision.image_id) if decision.image_id else None
+        if image is not None:
+            # A photo decision undone: the picture is shown again as it was.
+            image.status, image.replacement = "shown", None
+            session.add(image)
     for target in session.exec(select(CaseTarget).where(CaseTarget.case_id == case.id)):
         target.decision = None
         session.add(target)

@@ -42,7 +42,9 @@ from ..models import WebhookDelivery, utcnow
 from ..plumbing import audit
 from ..plumbing.config import ConfigError
 
-EVENTS = ("article.removed", "article.restored", "article.credit")
+# photo.removed / photo.replaced: one picture of the page taken down or replaced, the text kept.
+EVENTS = ("article.removed", "article.restored", "article.credit", "photo.removed",
+          "photo.replaced")
 MAX_ATTEMPTS = 10
 SIGNATURE_PREFIX = "sha256="
 # While one worker sends a delivery, others leave it alone for this long; if the worker dies

@@ -78,6 +78,12 @@ class Decision(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     superseded: bool = Field(default=False)
+    # A decision about one picture of the page (actions photo_removed, photo_replaced): the
+    # picture, its address as the page showed it, and what took its place.
+    image_id: int | None = Field(default=None, foreign_key="articleimage.id", index=True,
+                                 ondelete="SET NULL")
+    image_url: str | None = Field(default=None, max_length=2000)
+    replacement: str | None = Field(default=None, max_length=2000)
 
 
 class CaseTarget(SQLModel, table=True):

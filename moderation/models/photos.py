@@ -66,4 +66,7 @@ class ArticleImage(SQLModel, table=True):
     kind: str | None = Field(default=None, max_length=20)
     similarity: float | None = Field(default=None)
     matched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "shown", or "removed" / "replaced" by a reviewer's decision (the text stays online).
+    status: str = Field(default="shown", max_length=20, sa_column_kwargs={"server_default": "shown"})
+    replacement: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -64,7 +64,8 @@ VERDICT = {
 }
 JURISDICTION = {"US": _l("United States (DMCA)"), "EU": _l("European Union (DSA)"),
                 "CN": _l("China (信息网络传播权保护条例)")}
-DECISION = {"remove": _l("Removed"), "keep": _l("Kept"), "partial": _l("Partly removed")}
+DECISION = {"remove": _l("Removed"), "keep": _l("Kept"), "partial": _l("Partly removed"),
+            "photo_removed": _l("Photo removed"), "photo_replaced": _l("Photo replaced")}
 NOTICE_KIND = {"takedown": _l("Takedown notice"), "counter_notice": _l("Counter-notice"),
                "retraction": _l("Retraction"), "payment_demand": _l("Licence-fee demand"),
                "inquiry": _l("Inquiry"), "other": _l("Asks for nothing")}

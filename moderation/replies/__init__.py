@@ -32,6 +32,7 @@ from .statement import statement_of_reasons
 from .texts import (
     ACKNOWLEDGEMENT,
     COUNTER_NOTICE_FORWARDED,
+    DECIDED,
     DECISION,
     NEED_INFO,
     OUR_WORDS,
@@ -40,6 +41,7 @@ from .texts import (
     REJECTED,
     RESTORED,
     RESTORED_WHY,
+    RESTRICTING,
     TEMPLATES,
     TEXTS,
 )
@@ -172,7 +174,7 @@ def _values(template: str, language: str, facts: ReplyFacts, statement_below: bo
         lines = []
         for t in facts.targets:
             reason = decision_reason(t)
-            said = words[t.decision if t.decision in ("remove", "partial", "keep") else "open"]
+            said = words[t.decision if t.decision in DECIDED else "open"]
             lines.append(_page_list([t]) + f"\n  {said}"
                          + (pick((": ", "："), language) + reason.label(language) if reason else ""))
         values["decisions"] = "\n".join(lines)
@@ -189,7 +191,7 @@ def _values(template: str, language: str, facts: ReplyFacts, statement_below: bo
         values["missing"] = _missing(facts, language) if facts.reject_reason == "incomplete" \
             else ""
     elif template in (COUNTER_NOTICE_FORWARDED, RESTORED):
-        removed = [t for t in facts.targets if t.decision in ("remove", "partial")]
+        removed = [t for t in facts.targets if t.decision in RESTRICTING]
         values["pages"] = _page_list(removed or facts.targets)
         rule = facts.jurisdiction if facts.jurisdiction in ("CN", "EU") else "US"
         if template == COUNTER_NOTICE_FORWARDED:

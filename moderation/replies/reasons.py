@@ -209,7 +209,7 @@ def pick(pair: tuple[str, str], language: str) -> str:
 
 def decision_reason(target: Target) -> Reason | None:
     """The reason behind a page's decision; a sensible default when the reviewer gave none."""
-    if target.decision in ("remove", "partial"):
+    if target.decision in ("remove", "partial", "photo_removed", "photo_replaced"):
         return REMOVE_REASONS.get(target.reason_code or "copyright", REMOVE_REASONS["copyright"])
     if target.decision == "keep":
         default = "original_unavailable" if target.verdict == "original_unavailable" else \

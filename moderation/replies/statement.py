@@ -17,6 +17,7 @@ from .reasons import (
     pick,
     when,
 )
+from .texts import DECIDED, RESTRICTING
 
 _S = {
     "en": {
@@ -30,6 +31,10 @@ _S = {
         "partial": "the copied passages removed for all readers in all countries{since}; "
                    "the rest of the page stays online",
         "keep": "kept online, with no restriction", "open": "not yet decided",
+        "photo_removed": "the photo in question removed from the page for all readers in all "
+                         "countries{since}; the text stays online",
+        "photo_replaced": "the photo in question replaced with another for all readers in all "
+                          "countries{since}; the text stays online",
         "notice": "We acted on a notice from {claimant}, received on {received}.",
         "claimant": "the claimant", "orig": "the notice names {url} as the original",
         "no_orig": "the notice names no original for this page",
@@ -67,6 +72,8 @@ _S = {
         "since": "（自 {when} 起）",
         "partial": "已删除复制的段落{since}，对所有地区的所有读者生效；网页其余部分保留在线",
         "keep": "保留在线，未采取任何限制措施", "open": "尚未决定",
+        "photo_removed": "所涉图片已从网页上删除{since}，对所有地区的所有读者生效；文字保留在线",
+        "photo_replaced": "所涉图片已替换为其他图片{since}，对所有地区的所有读者生效；文字保留在线",
         "notice": "我们依据 {claimant} 于 {received} 发来的通知作出处理。",
         "claimant": "权利人", "orig": "通知指出的原作为 {url}",
         "no_orig": "通知未指出该网页的原作",
@@ -129,7 +136,7 @@ def statement_of_reasons(
     lines += ["", s["h1"]]
     for t in targets:
         title = one_line(t.title)
-        key = t.decision if t.decision in ("remove", "partial", "keep") else "open"
+        key = t.decision if t.decision in DECIDED else "open"
         what = s[key].format(since=since)
         lines.append(f"- {title + ' ' if title else ''}{t.url}{s['colon']}{what}{s['end']}")
     lines += ["", s["h2"], s["notice"].format(claimant=claimant, received=when(facts.received_at))]
@@ -147,11 +154,11 @@ def statement_of_reasons(
                                            basis=basis)
         lines.append(f"- {t.url}{s['colon']}{ground}{s['end']}")
     lines += ["", s["h4"], s["auto"], "", s["h5"]]
-    if any(t.decision in ("remove", "partial") for t in targets):
+    if any(t.decision in RESTRICTING for t in targets):
         lines.append(f"- {s['r_counter']}")
         if facts.jurisdiction == "CN":
             lines.append(f"- {s['r_cn']}")
-    if any(t.decision != "remove" and t.decision != "partial" for t in targets):
+    if any(t.decision not in RESTRICTING for t in targets):
         lines.append(f"- {s['r_more']}")
     lines += [f"- {s[key]}" for key in ("r_complaint", "r_ods", "r_court")]
     return "\n".join(lines)

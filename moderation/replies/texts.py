@@ -7,6 +7,10 @@ REJECTED = "rejected"
 COUNTER_NOTICE_FORWARDED = "counter_notice_forwarded"
 RESTORED = "restored"
 PAYMENT_PROOF = "payment_proof"
+# What a decision did to one page; the photo actions take one picture down or put another in
+# its place while the text stays online. RESTRICTING: the decisions that took material down.
+DECIDED = ("remove", "partial", "keep", "photo_removed", "photo_replaced")
+RESTRICTING = ("remove", "partial", "photo_removed", "photo_replaced")
 TEMPLATES = (ACKNOWLEDGEMENT, NEED_INFO, DECISION, REJECTED, COUNTER_NOTICE_FORWARDED, RESTORED,
              PAYMENT_PROOF)
 
@@ -17,6 +21,8 @@ OUR_WORDS = {
            "our site in it; if you meant one, please send us its exact address (URL).",
            "due": "We aim to answer by {due}.", "no_due": "We aim to answer within a few days.",
            "remove": "Removed", "partial": "Copied passages removed", "keep": "Kept online",
+           "photo_removed": "The photo removed from the page; the text stays online",
+           "photo_replaced": "The photo replaced with another; the text stays online",
            "open": "Still under review", "sor": "Statement of reasons:",
            "sor_below": "The statement of reasons is at the end of this e-mail.",
            "copy": "A copy of the counter-notice follows:"},
@@ -26,6 +32,8 @@ OUR_WORDS = {
            "如您指的是某个网页，请告知其确切网址（URL）。",
            "due": "我们力争在 {due} 之前答复您。", "no_due": "我们力争在几天内答复您。",
            "remove": "已删除", "partial": "已删除复制的段落", "keep": "保留在线", "open": "仍在审查中",
+           "photo_removed": "已从网页上删除该图片，文字保留在线",
+           "photo_replaced": "已将该图片替换为其他图片，文字保留在线",
            "sor": "处理理由说明：", "sor_below": "处理理由说明附于本邮件末尾。",
            "copy": "反通知副本如下："},
 }

@@ -11,7 +11,8 @@ from .period import Period, month_of
 TRANSPARENCY_FIELDS = ("section", "key", "value")
 NOTICE_KINDS = ("takedown", "counter_notice", "retraction")
 JURISDICTIONS = ("US", "EU", "CN", "unknown")
-ACTIONS = ("remove", "keep", "partial")
+# The photo actions take one picture of a page down or replace it; the text stays online.
+ACTIONS = ("remove", "keep", "partial", "photo_removed", "photo_replaced")
 REJECT_REASONS = ("incomplete", "abusive", "not_our_content", "not_infringing", "licensed",
                   "spam", "other")
 CLAIMANT_LIMIT = 20

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import accounts, cases
-from ..cases import casefile, decisions, drafts, restoration
+from ..cases import casefile, decisions, drafts, photo_decisions, restoration
 from ..library import licences
 from ..models import Case, Original, User, utcnow
+from ..photos import case_photos
 from ..photos import claims as photo_claims
 from ..plumbing.db import get_session, reads_only
 from ..provenance import review, review_decisions
@@ -42,9 +43,25 @@ def detail(case_id: int):
             file, site_name=str(current_app.config["SITE_NAME"]),
             overrides=current_app.config.get("REPLY_TEMPLATES"))),
         reasons=drafts.reason_choices(str(get_locale())), undo_grace=decisions.UNDO_GRACE, now=utcnow(),
-        claimed_photos=_claimed_photos(session, file),
+        **_photo_context(session, case, file),
         **_licence_context(session, case, file),
     )
+
+
+def _photo_context(session, case: Case, file: casefile.CaseFile) -> dict:
+    """Claimed photos beside ours, the pictures of ours at issue with the drafts of a photo
+    decision, and the photo decisions taken."""
+    claimed = _claimed_photos(session, file)
+    pictures = (case_photos.pictures_at_issue(session, case, claimed)
+                if claimed or case.kind == "review" else [])
+    decided = case_photos.photo_decisions(session, case)
+    open_case = case.status in ("new", "open", "in_review", "needs_info")
+    photo_drafts = drafts.Lazy(lambda: photo_decisions.photo_drafts(
+        file, [(p["article_url"], p["article_title"]) for p in pictures],
+        site_name=str(current_app.config["SITE_NAME"]),
+        overrides=current_app.config.get("REPLY_TEMPLATES"))) if pictures and open_case else {}
+    return {"claimed_photos": claimed, "photos_at_issue": pictures,
+            "photo_decisions": decided, "photo_drafts": photo_drafts}
 
 
 def _claimed_photos(session, file: casefile.CaseFile) -> list:
@@ -143,6 +160,22 @@ def decide(case_id: int):
         statement=request.form.get("statement", ""),
         reply_subject=request.form.get("subject", ""), reply_body=request.form.get("body", ""),
         sender=_sender()), _("Decision recorded; the claimant's reply is queued."))
+
+
+@bp.route("/<int:case_id>/decide-photo", methods=["POST"])
+def decide_photo(case_id: int):
+    choices = []
+    for key, value in request.form.items():
+        if key.startswith("photo-") and key[6:].isdigit() and value:
+            image_id = int(key[6:])
+            choices.append(photo_decisions.PhotoChoice(
+                image_id, value, request.form.get(f"photo-reason-{image_id}", ""),
+                request.form.get(f"photo-replacement-{image_id}", "")))
+    return _act(case_id, lambda s, c, u, v: photo_decisions.decide_photos(
+        s, c, user=u, version=v, choices=choices,
+        statement=request.form.get("statement", ""),
+        reply_subject=request.form.get("subject", ""), reply_body=request.form.get("body", ""),
+        sender=_sender()), _("Photo decision recorded; the claimant's reply is queued."))
 
 
 @bp.route("/<int:case_id>/reject", methods=["POST"])
