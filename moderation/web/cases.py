@@ -54,7 +54,11 @@ def _photo_context(session, case: Case, file: casefile.CaseFile) -> dict:
     claimed = _claimed_photos(session, file)
     pictures = (case_photos.pictures_at_issue(session, case, claimed)
                 if claimed or case.kind == "review" else [])
-    decided = case_photos.photo_decisions(session, case)
+    # Photo decisions are read only for a case with a page decided that way (no extra query
+    # on every other case page).
+    decided = (case_photos.photo_decisions(session, case)
+               if any(row.target.decision in photo_decisions.PHOTO_ACTIONS
+                      for row in file.targets) else [])
     open_case = case.status in ("new", "open", "in_review", "needs_info")
     photo_drafts = drafts.Lazy(lambda: photo_decisions.photo_drafts(
         file, [(p["article_url"], p["article_title"]) for p in pictures],

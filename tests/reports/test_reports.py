@@ -212,7 +212,7 @@ def expected_transparency(data: Data, period: Period, events_in_period: bool) ->
         "claimants": len({n["email"] or n["from"] for n in notices}),
         "decisions": len(decisions),
         "by_action": {a: sum(d["action"] == a for d in decisions)
-                      for a in ("remove", "keep", "partial")},
+                      for a in ("remove", "keep", "partial", "photo_removed", "photo_replaced")},
         "automated": sum(d["automated"] for d in decisions),
         "decided_cases": len(hours), "median": median,
         "p90": hours[math.ceil(0.9 * len(hours)) - 1] if hours else None,

@@ -37,6 +37,7 @@ MATRIX = {
        for name, path, status in (
            ("claim", "claim", 302), ("release", "release", 302), ("assign", "assign", 302),
            ("request_info", "request-info", 302), ("decide", "decide", 302),
+           ("decide_photo", "decide-photo", 302),
            ("reject", "reject", 400), ("merge", "merge", 302), ("withdraw", "withdraw", 302),
            ("restore", "restore", 302), ("uphold", "uphold", 302), ("undo", "undo", 302),
            ("correct_notice_kind", "notice-kind", 302))},
