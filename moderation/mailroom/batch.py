@@ -119,7 +119,8 @@ def _read(reader: Reader, stored: list[Stored]) -> list[IngestResult]:
     """Read stored messages; the pictures new notices carry or name are kept and printed."""
     results = reader.read(stored)
     keep_batch_claim_photos(reader.session, [r.message_id for r in results
-                                             if r.classification in ("notice", "inquiry")])
+                                             if r.classification in ("notice", "inquiry")],
+                            fetch=reader.fetch)
     return results
 
 

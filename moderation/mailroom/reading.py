@@ -113,7 +113,8 @@ def _handle_notice(session: Session, message: MailMessage, parsed: ParsedMessage
     session.add(notice)
     session.flush()
     # Photo claims: pictures attached or named are kept and printed, to match against ours.
-    keep_claim_photos(session, message, extra_urls=notice.original_urls or [])
+    keep_claim_photos(session, message, extra_urls=notice.original_urls or [],
+                      fetch=bool(config.get("FETCH_CLAIMED_ORIGINALS")))
     if notice.kind == "counter_notice":
         disputed = mailthreads.case_for_counter_notice(session, notice)
         if disputed is not None:

@@ -9,9 +9,10 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..intake.credits import names_in_credit
+from ..intake.images import PageImage
 from ..models import Article, ArticleImage, MailMessage, Photo, Publisher, utcnow
 from .index import PhotoIndex
-from .library import PictureBytes, _fill
+from .library import PictureBytes, _fill, picture_bytes
 from .prints import PhotoPrint
 
 # An address that names a picture file (the claimant's copy of the photo, or ours).
@@ -59,16 +60,25 @@ def mentions_pictures(message: MailMessage) -> bool:
 
 
 def image_urls(*texts: str) -> list[str]:
-    seen: dict[str, None] = {}
+    """Picture addresses in the texts, once each: the notice's claimed originals come back
+    canonical (http folded into https), so the same address in two spellings is one picture,
+    kept as the letter first wrote it."""
+    seen: dict[str, str] = {}
     for text in texts:
         for match in IMAGE_URL.finditer(text or ""):
-            seen.setdefault(match.group(0).rstrip(".,;"), None)
-    return list(seen)[:MAX_CLAIM_PHOTOS]
+            url = match.group(0).rstrip(".,;")
+            seen.setdefault(url.split("://", 1)[-1], url)
+    return list(seen.values())[:MAX_CLAIM_PHOTOS]
 
 
-def keep_claim_photos(session: Session, message: MailMessage, extra_urls=()) -> list[Photo]:
+def keep_claim_photos(session: Session, message: MailMessage, extra_urls=(), *,
+                     fetch: bool = False, fetcher=None) -> list[Photo]:
     """Keep the pictures a claim carries or names, each with its print (or why it has none);
-    a message whose pictures are already kept is left as it is."""
+    a message whose pictures are already kept is left as it is.
+
+    Pictures named by address are fetched when ``fetch`` is set (the desk's setting for
+    fetching what claims name, FETCH_CLAIMED_ORIGINALS), with the same limits and per-host
+    delay as originals; one that cannot be fetched is kept with the reason, in words."""
     if session.exec(select(Photo.id).where(Photo.message_id == message.id)).first():
         return []
     kept = []
@@ -77,16 +87,34 @@ def keep_claim_photos(session: Session, message: MailMessage, extra_urls=()) -> 
         _fill(photo, session, PictureBytes(data), f"message {message.id}: {name}")
         session.add(photo)
         kept.append(photo)
-    for url in image_urls(message.text, message.html, *extra_urls):
-        photo = Photo(origin="notice", message_id=message.id, url=url[:2000], source=url[:2000],
-                      error="named by its address only; the picture was not fetched")
-        session.add(photo)
-        kept.append(photo)
+    urls = image_urls(message.text, message.html, *extra_urls)
+    own = None
+    if urls and fetch and fetcher is None:
+        from ..intake import Fetcher
+
+        fetcher = own = Fetcher()
+    try:
+        for url in urls:
+            photo = Photo(origin="notice", message_id=message.id, url=url[:2000],
+                          source=url[:2000])
+            if fetcher is None:
+                photo.error = "named by its address only; the picture was not fetched"
+            else:
+                got = picture_bytes(PageImage(url=url), fetcher)
+                if got.data is None:
+                    got.error = f"could not be fetched: {got.error}"
+                _fill(photo, session, got, url)
+            session.add(photo)
+            kept.append(photo)
+    finally:
+        if own is not None:
+            own.close()
     session.flush()
     return kept
 
 
-def keep_batch_claim_photos(session: Session, message_ids: list[int]) -> None:
+def keep_batch_claim_photos(session: Session, message_ids: list[int], *,
+                            fetch: bool = False) -> None:
     """After a batch of mail is read: the pictures of each notice or inquiry in it (an agency's
     fee letter often reads as an inquiry), committed.
 
@@ -107,7 +135,7 @@ def keep_batch_claim_photos(session: Session, message_ids: list[int]) -> None:
         if not (IMAGE_PART.search(raw or b"") or image_urls(text, html, *(original_urls or []))):
             continue
         keep_claim_photos(session, session.get(MailMessage, message_id),
-                          extra_urls=original_urls or [])
+                          extra_urls=original_urls or [], fetch=fetch)
         session.commit()
 
 
