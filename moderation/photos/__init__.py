@@ -2,8 +2,10 @@
 
 The core (``decode``, ``prints``, ``compare``, ``index``, ``credits``) is pure: no Flask, no
 database, so it can be tested and benchmarked alone, as ``matching/`` is for text. The rest
-keeps our pages' pictures and agencies' photos (``library``, ``agency``), matches the photos
-claims carry (``claims``) and raises review items for uncredited or unlicensed ones (``review``).
+keeps our pages' pictures and agencies' photos (``library``, ``agency``) with their indexes in
+the index folder (``shelf``), matches the photos claims carry or name (``claims``), lists our
+pictures a case is about (``case_photos``) and raises review items for uncredited or
+unlicensed ones (``review``).
 
 May import: plumbing, models, intake, library, cases, reports, provenance (the pure core:
 nothing of the desk). Imported by: mailroom, web, commands.
