@@ -9,7 +9,7 @@ from . import storage
 from .comparison import Segment
 from .crosslingual import chinese_words
 from .features import anchor_hashes, content_terms, stem_hashes, text_anchors
-from .fingerprints import fingerprints
+from .fingerprints import fingerprints, shingle_hashes, token_hashes
 from .index import Index
 
 # Shingles held by more originals than this are boilerplate or stock phrases.
@@ -29,6 +29,11 @@ MIN_STEM_HITS = 4
 # A short article has few sampled stems: a quarter of them is enough hits (at least two).
 MIN_STEM_SHARE = 0.25
 STEM_RATIO = 0.6
+# Every 5-word run of the article looked up, not only its winnowed ones: an edited copy
+# keeps runs too short to be sure of a shared fingerprint. This many candidates at most,
+# within this ratio of the best.
+RUN_CANDIDATES = 3
+RUN_RATIO = 0.5
 
 
 def date_prior(article_day: int | None, original_days: np.ndarray) -> np.ndarray:
@@ -78,6 +83,21 @@ class Candidates:
             if original_id not in out:
                 found.append((original_id, frozenset(), True))
         return found
+
+    def by_runs(self, segs: list[Segment]) -> list[int]:
+        """Originals holding the most of the article's 5-word runs, all of them looked up
+        (the index keeps a winnowed sample of each original's runs)."""
+        runs = [shingle_hashes(token_hashes(s.text.tokens)) for s in segs
+                if len(s.text.tokens) >= 2]
+        if not runs:
+            return []
+        slots, _pos = self.index.postings(np.unique(np.concatenate(runs)), self.max_df)
+        if not len(slots):
+            return []
+        uniq, hits = np.unique(slots, return_counts=True)
+        order = np.argsort(-hits, kind="stable")[:RUN_CANDIDATES]
+        order = order[(hits[order] >= MIN_HITS) & (hits[order] >= RUN_RATIO * hits[order[0]])]
+        return [int(i) for i in self.index.original_ids(uniq[order])]
 
     def by_stems(self, segs: list[Segment], article_day: int | None) -> list[int]:
         """Originals holding the most of the article's content words, rare ones counting

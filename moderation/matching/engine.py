@@ -53,8 +53,9 @@ class Matcher:
         kept_hits: list[frozenset[int]] = []
         verified = 0
         article_day = day_number(published_at)
-        # Content-word candidates (rewrites) are looked up only when the cheap ones leave
-        # doubt: their postings are long (common words), most of a query's cost at scale.
+        # Content-word candidates (rewrites) and every 5-word run (edited copies) are looked
+        # up only when the cheap ones leave doubt: their postings are long (common words,
+        # four times the runs), most of a query's cost at scale.
         candidates = self.candidates.found(segs, article_day, with_stems=False)
         seen = {original_id for original_id, _hits, _sketched in candidates}
         for found in (candidates, None):
@@ -62,8 +63,8 @@ class Matcher:
                 if verified >= limit * 2 + 3 or any(
                         r.match.article_coverage >= EXPLAINED for r in scored):
                     break
-                found = [(i, frozenset(), True) for i in
-                         self.candidates.by_stems(segs, article_day) if i not in seen]
+                more = self.candidates.by_runs(segs) + self.candidates.by_stems(segs, article_day)
+                found = [(i, frozenset(), True) for i in dict.fromkeys(more) if i not in seen]
             for original_id, hits, sketched in found:
                 if verified >= limit * 2 + 3:
                     break

@@ -42,6 +42,9 @@ MIN_COVERAGE = 0.5
 # words of them: one shared sentence is a coincidence or a stock phrase.
 PIECES_SHARE = 0.25
 PIECES_MIN_WORDS = 20.0
+# Sentences lightly edited (a few words changed, character similarity at least this) count
+# among such pieces: a short answer revised lightly from its source.
+PIECE_EDITED = 0.7
 # A rewrite: reworded passages (rewritten or edited, not word for word: a shared quote is
 # no rewrite) explain this share of the article or of the original, and all passages
 # together at least REWRITE_POSSIBLE of it (results.REWRITE_STRONG for a strong one).
@@ -92,12 +95,14 @@ def _reworded(parts: list[SegmentPairs], below: float = EXACT) -> list[SegmentPa
 
 def _pieces(same: list[SegmentPairs], original: Analysed, article_weight: float,
             min_coverage: float) -> bool:
-    """Whether word-for-word pieces outside quotations make enough of the article."""
+    """Whether pieces copied word for word or lightly edited, outside quotations, make
+    enough of the article."""
     pieces = [q for q in (replace(p, pairs=[
-        x for x in p.pairs if (x.cut or x.similarity >= EXACT)
+        x for x in p.pairs if (x.cut or x.similarity >= EXACT or (
+            x.similarity >= PIECE_EDITED and x.a_hi - x.a_lo >= MIN_EDIT_TOKENS))
         and not mostly_quoted(p.text, x.a_lo, x.a_hi)]) for p in same) if q.pairs]
     e = evidence(pieces, original, article_weight)
-    return e.words >= PIECES_MIN_WORDS and e.article_strength >= min(PIECES_SHARE, min_coverage)
+    return e.words >= PIECES_MIN_WORDS and e.article_coverage >= min(PIECES_SHARE, min_coverage)
 
 
 def _seeds(part: SegmentPairs) -> int:
