@@ -32,6 +32,11 @@ joined as paragraphs. Queries:
   information: many of these pairs are partial copies of each other (one sentence adds a
   clause to the other), so a document of them is not an independent text.
 
+- ``short_light``, ``short_heavy``, ``short_cut``, ``short_same_topic``: the short-answer
+  shape (short_answers.py): one to three passages of a long original, rewritten or cut,
+  sometimes mixed with sentences of the author's own, against an index of their own; and
+  short openings of the independent held-out articles, which must stay clean.
+
 "Traced" is top-1: the first match reported is the right original (any kind; the kinds
 found are counted too). "Reported" is any match at all, possible rewrites included. A naive
 baseline runs on the same queries and originals: the original sharing the most distinct word
