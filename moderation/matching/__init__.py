@@ -43,7 +43,9 @@ measure of the passage length (200 words count for 63%) when that is larger; mat
 under 0.25 are not reported, nor those whose passages (counted by similarity) explain less
 than half of the article and less than half of the original: another report of the same
 news sharing a quote or background paragraphs with an original is not a copy of it, while
-an excerpt is nearly all made of its original (``Matcher(..., min_coverage=0)`` and
+an excerpt is nearly all made of its original. Pieces copied word for word outside
+quotation marks are the exception: when they make a quarter of the article (20 words at
+least) they are an excerpt of the original, as a short answer cut from a long source is (``Matcher(..., min_coverage=0)`` and
 ``compare(..., min_coverage=0)`` report such shared passages too). Sources explaining less
 than that on their own are listed only when, together, the sources listed explain 80% of
 the article (an article made of a third of each of three originals). Coverages are shares of
@@ -64,7 +66,12 @@ keeps a sample of each original's content-word stems (a fifth of them, chosen by
 so an article whose 5-word runs were all reworded still reaches its original; sentences
 not copied are then compared as bags of content words (tf-isf cosine and Dice seeds,
 passages following both texts in order; see paraphrase.py). A rewrite must explain a good
-share of the article: another report of the same story retelling a few facts does not.
+share of the article, and 30% of the article must be sentences that have a partner of their
+own in the original (seeds, copies, edits): another report of the same story retelling a
+few facts does not, however the passages between its seeds are merged. Module map:
+candidates.py (what the index offers), comparison.py (one article against one original),
+scoring.py with evidence.py and passages.py (what the pairs show), selection.py (which
+matches are listed), engine.py (the Matcher).
 
 May import: nothing of the desk. Imported by: provenance, web (thresholds), commands.
 """
@@ -91,7 +98,11 @@ from .storage import IndexFormatError
 # 1.1: a match must explain half of the article or of the original (scoring.MIN_COVERAGE).
 # 1.2: rewrites (kind "rewritten", paraphrase.py), content-word candidates, cut pieces are
 # excerpts.
-ENGINE_VERSION = f"matching-1.2/features-{FEATURES_VERSION}"
+# 1.3: rewrites seeded by a term weighting that does not count shared words as common,
+# passages counted by their seeds, a rewrite made of sentences with partners; pieces cut
+# word for word (quotations left out) from a long original are an excerpt of it when they
+# make a quarter of the article; more content-word candidates for short articles.
+ENGINE_VERSION = f"matching-1.3/features-{FEATURES_VERSION}"
 
 __all__ = [
     "EDITED",

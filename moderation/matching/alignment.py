@@ -37,6 +37,10 @@ class Pair:
     similarity: float
     # Pieces of the original cut and joined: every article word found, in order.
     cut: bool = False
+    # A reworded passage (paraphrase.py): its seeds (sentence pairs similar on their own,
+    # not only as part of the passage), and the article sentences they hold.
+    seeds: int = 0
+    seed_sentences: tuple[int, ...] = ()
 
 
 @dataclass

@@ -105,6 +105,8 @@ class _Terms:
         self.weight = np.array(weight)
         self.sf = np.bincount(self.term, minlength=len(self.vocab)).astype(float)
         self.sizes = np.array([len(b) for b in bags], dtype=float)
+        # Dice counts each term by its weight: a shared name is half a shared word.
+        self.masses = np.array([sum(b.values()) for b in bags], dtype=float)
         self.count = len(bags)
 
 
@@ -117,25 +119,30 @@ def _terms(text: Analysed, chinese: bool) -> _Terms:
 
 
 def _isf(a: _Terms, o: _Terms) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
-    """isf of each term of both texts' vocabularies, and the (a, o) term ids they share."""
-    total = a.count + o.count
+    """isf of each term of both texts' vocabularies, and the (a, o) term ids they share.
+
+    A term's sentence frequency is the larger of its frequencies in the two texts, not
+    their sum: a word found once in each text is exactly the evidence sought, and summing
+    would make every shared word of two short texts look common."""
+    total = max(a.count, o.count) + 1
     shared = [(k, o.vocab[t]) for t, k in a.vocab.items() if t in o.vocab]
     a_sf, o_sf = a.sf.copy(), o.sf.copy()
     if shared:
         ka, ko = np.array(shared).T
-        a_sf[ka] += o.sf[ko]
-        o_sf[ko] += a.sf[ka]
+        both = np.maximum(a.sf[ka], o.sf[ko])
+        a_sf[ka] = both
+        o_sf[ko] = both
     return np.log(total / np.maximum(a_sf, 1)) + 0.1, np.log(total / np.maximum(o_sf, 1)) + 0.1, \
         shared
 
 
 def _matrix(t: _Terms, isf: np.ndarray, columns: np.ndarray, width: int,
-            binary: bool) -> np.ndarray:
-    """Sentences x shared terms: tf-isf weights (or 1 where the term is present)."""
+            plain: bool) -> np.ndarray:
+    """Sentences x shared terms: tf-isf weights (or the plain term weights)."""
     out = np.zeros((t.count, width))
     col = columns[t.term]
     keep = col >= 0
-    out[t.sentence[keep], col[keep]] = 1.0 if binary else (t.weight * isf[t.term])[keep]
+    out[t.sentence[keep], col[keep]] = (t.weight if plain else t.weight * isf[t.term])[keep]
     return out
 
 
@@ -167,7 +174,7 @@ def similarity(a_bags, o_bags, a_skip: np.ndarray | None = None,
     both = _matrix(a, a_isf, a_cols, k, True) @ _matrix(o, o_isf, o_cols, k, True).T
     with np.errstate(divide="ignore", invalid="ignore"):
         cos = np.nan_to_num(dot / np.outer(a_norm, o_norm))
-        dice = np.nan_to_num(2 * both / (a.sizes[:, None] + o.sizes[None, :]))
+        dice = np.nan_to_num(2 * both / (a.masses[:, None] + o.masses[None, :]))
     keep = (cos >= min_cosine) & (dice >= min_dice)
     keep[a.sizes < MIN_TERMS] = False
     keep[:, o.sizes < MIN_TERMS] = False
@@ -246,7 +253,8 @@ def align_rewrites(article: Analysed, original: Analysed, a_done: np.ndarray | N
     for group in _groups(sorted(path), a_skip, o_skip):
         # Loose pairs on their own are no evidence; beside a seed they extend its passage
         # if the passage as a whole still reads as a rewrite (checked below).
-        if not any(seed[i, j] for i, j in group):
+        seeds = [(i, j) for i, j in group if seed[i, j]]
+        if not seeds:
             continue
         (ai, oi), (aj, oj) = group[0], group[-1]
         if len(group) == 1:
@@ -255,15 +263,16 @@ def align_rewrites(article: Analysed, original: Analysed, a_done: np.ndarray | N
             cos = _cosine(_merged(a_bags, ai, aj), _merged(o_bags, oi, oj), isf)
             if cos < MIN_COSINE:
                 # The sentences between the seeds are not a rewrite: keep the seeds alone.
-                for i, j in group:
-                    if seed[i, j]:
-                        a, o = article.sentences[i], original.sentences[j]
-                        out.append(Pair(a.first_token, a.last_token, o.first_token,
-                                        o.last_token, float(sim[i, j])))
+                for i, j in seeds:
+                    a, o = article.sentences[i], original.sentences[j]
+                    out.append(Pair(a.first_token, a.last_token, o.first_token,
+                                    o.last_token, float(sim[i, j]), seeds=1,
+                                    seed_sentences=(int(i),)))
                 continue
         out.append(Pair(article.sentences[ai].first_token, article.sentences[aj].last_token,
                         original.sentences[oi].first_token, original.sentences[oj].last_token,
-                        cos))
+                        cos, seeds=len(seeds),
+                        seed_sentences=tuple(sorted({int(i) for i, _ in seeds}))))
     out.sort(key=lambda p: p.a_lo)
     return out
 

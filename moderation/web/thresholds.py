@@ -12,7 +12,7 @@ bp = Blueprint("thresholds", __name__, url_prefix="/admin")
 def engine_min_score() -> float | None:
     """The matching engine's floor, if the engine is installed in this build."""
     try:
-        from ..matching.engine import MIN_SCORE
+        from ..matching.comparison import MIN_SCORE
     except ImportError:
         return None
     return float(MIN_SCORE)

@@ -32,6 +32,11 @@ joined as paragraphs. Queries:
   information: many of these pairs are partial copies of each other (one sentence adds a
   clause to the other), so a document of them is not an independent text.
 
+- ``short_light``, ``short_heavy``, ``short_cut``, ``short_same_topic``: the short-answer
+  shape (short_answers.py): one to three passages of a long original, rewritten or cut,
+  sometimes mixed with sentences of the author's own, against an index of their own; and
+  short openings of the independent held-out articles, which must stay clean.
+
 "Traced" is top-1: the first match reported is the right original (any kind; the kinds
 found are counted too). "Reported" is any match at all, possible rewrites included. A naive
 baseline runs on the same queries and originals: the original sharing the most distinct word
@@ -58,6 +63,7 @@ if __name__ == "__main__":
 
 from moderation.matching import Index, Matcher, OriginalText  # noqa: E402
 from moderation.matching.text import normalize, tokenize  # noqa: E402
+from tests.benchmarks import short_answers  # noqa: E402
 from tests.benchmarks.matching_accuracy import Corpus, originals, wrap  # noqa: E402
 
 LIGHT_KEPT = 0.25
@@ -67,7 +73,9 @@ MSRP_BASE = 30_000_000
 BASELINE_GRAMS = 5
 BASELINE_MIN = 5
 # A cut-and-join holding 80% of its original or more is a verbatim copy of it.
-KINDS_RIGHT = {"rewritten": ("rewritten",), "excerpt": ("excerpt", "verbatim"), "none": ()}
+# Light revisions may read as edited copies or as rewrites; heavy ones are rewrites.
+KINDS_RIGHT = {"rewritten": ("rewritten",), "revised": ("edited", "rewritten"),
+               "excerpt": ("excerpt", "verbatim"), "none": ()}
 
 
 def detokenize(text: str) -> str:
@@ -127,6 +135,11 @@ class P4P:
                 next_id += 1
         self.reference, self.rewrite = reference, rewrite
 
+    def grade(self, passage: int) -> str | None:
+        """"light", "heavy", or None for a passage copied nearly whole."""
+        k = self.kept[passage]
+        return None if k >= COPY_KEPT else ("light" if k >= LIGHT_KEPT else "heavy")
+
     def queries(self, rng: random.Random) -> list[tuple[str, str, int | None, str]]:
         """(class, text, right original id or None, expected kind)."""
         out = []
@@ -135,7 +148,7 @@ class P4P:
             chosen = sorted(rng.sample(range(len(passages)), m))
             text = "\n\n".join(self.rewrite[passages[c]] for c in chosen)
             if indexed:
-                out.append((grade, text, doc_id, "rewritten"))
+                out.append((grade, text, doc_id, "revised" if grade == "light" else "rewritten"))
                 pieces = []
                 for c in chosen:
                     sents = sentences(self.reference[passages[c]])
@@ -186,54 +199,9 @@ class Baseline:
         return best if n >= BASELINE_MIN else None
 
 
-def run(corpus_folder: Path, work: Path, seed: int, held_share: float,
-        summaries_sample: int, out: dict) -> dict:
-    rng = random.Random(seed)
-    paraphrase = corpus_folder / "paraphrase"
-    corpus = Corpus(corpus_folder)
-    # BBC articles held out of the index with their versions: same-topic negatives.
-    sample = set(random.Random(11).sample(range(corpus.n), int(held_share * corpus.n)))
-    held = set().union(*(corpus.group(i) for i in sample))
-    texts: dict[int, OriginalText] = {i: o for i, o in originals(corpus).items() if i not in held}
-    p4p = P4P(paraphrase, rng)
-    for _, doc_id, _, indexed in p4p.docs:
-        if indexed:
-            texts[doc_id] = OriginalText(p4p.originals[doc_id])
-    msrp = msrp_docs(paraphrase, rng)
-    for doc_id, original, _ in msrp:
-        texts[doc_id] = OriginalText(original)
-
-    queries = p4p.queries(rng)
-    indexed_bbc = [i for i in range(corpus.n) if i not in held]
-    for i in random.Random(seed).sample(indexed_bbc, min(summaries_sample, len(indexed_bbc))):
-        queries.append(("summary", corpus.summaries[i], i, "excerpt"))
-    indexed = set(indexed_bbc)
-    for i in sorted(held):
-        # Independent: shares no run of ten words with an indexed article. The others reuse
-        # some of another article's text (a follow-up keeping background paragraphs).
-        cls = "same_topic_sharing" if corpus.shares_runs(i, indexed) else "same_topic"
-        queries.append((cls, wrap(corpus.texts[i])[0], None, "none"))
-    for _, _, query in msrp:
-        queries.append(("msrp_0", query, None, "none"))
-
-    index = Index(work / "rewrites")
-    t0 = time.perf_counter()
-    index.add_many(texts.items())
-    index.compact()
-    out["build_s"] = round(time.perf_counter() - t0, 2)
-    out["originals"] = len(texts)
-    matcher = Matcher(index, texts.get)
-    baseline = Baseline({i: o.text for i, o in texts.items()})
-
-    def right(expected: int | None, got: int | None) -> bool:
-        if expected is None or got is None:
-            return False
-        if expected < P4P_BASE:  # a BBC article: identical copies are as right
-            return got in corpus.same[normalize(corpus.texts[expected])]
-        return got == expected
-
-    rows: dict[str, dict] = {}
-    times = []
+def measure(matcher: Matcher, baseline: "Baseline", queries, right, rows: dict,
+            times: list[float]) -> None:
+    """Run the queries through the engine and the baseline, counting into ``rows``."""
     for cls, text, expected, want in queries:
         row = rows.setdefault(cls, {"queries": 0, "traced": 0, "traced_strong": 0,
                                     "reported": 0, "reported_strong": 0, "kind_right": 0,
@@ -258,6 +226,72 @@ def run(corpus_folder: Path, work: Path, seed: int, held_share: float,
         got = baseline.match(text)
         row["baseline_reported"] += got is not None
         row["baseline_traced"] += right(expected, got)
+
+
+def run(corpus_folder: Path, work: Path, seed: int, held_share: float,
+        summaries_sample: int, out: dict) -> dict:
+    rng = random.Random(seed)
+    paraphrase = corpus_folder / "paraphrase"
+    corpus = Corpus(corpus_folder)
+    # BBC articles held out of the index with their versions: same-topic negatives.
+    sample = set(random.Random(11).sample(range(corpus.n), int(held_share * corpus.n)))
+    held = set().union(*(corpus.group(i) for i in sample))
+    texts: dict[int, OriginalText] = {i: o for i, o in originals(corpus).items() if i not in held}
+    p4p = P4P(paraphrase, rng)
+    for _, doc_id, _, indexed in p4p.docs:
+        if indexed:
+            texts[doc_id] = OriginalText(p4p.originals[doc_id])
+    msrp = msrp_docs(paraphrase, rng)
+    for doc_id, original, _ in msrp:
+        texts[doc_id] = OriginalText(original)
+
+    queries = p4p.queries(rng)
+    indexed_bbc = [i for i in range(corpus.n) if i not in held]
+    for i in random.Random(seed).sample(indexed_bbc, min(summaries_sample, len(indexed_bbc))):
+        queries.append(("summary", corpus.summaries[i], i, "excerpt"))
+    indexed = set(indexed_bbc)
+    independent = []
+    for i in sorted(held):
+        # Independent: shares no run of ten words with an indexed article. The others reuse
+        # some of another article's text (a follow-up keeping background paragraphs).
+        cls = "same_topic_sharing" if corpus.shares_runs(i, indexed) else "same_topic"
+        if cls == "same_topic":
+            independent.append(corpus.texts[i])
+        queries.append((cls, wrap(corpus.texts[i])[0], None, "none"))
+    for _, _, query in msrp:
+        queries.append(("msrp_0", query, None, "none"))
+
+    # The short-answer shape (short_answers.py), against an index of its own.
+    bbc_paragraphs = {i: [p for p in corpus.texts[i].partition("\n")[2].split("\n\n")
+                          if p.strip()] for i in indexed_bbc}
+    own = [sentences(" ".join(corpus.texts[i].partition("\n")[2].split())) for i in sorted(held)]
+    short_rng = random.Random(seed + 1)
+    short_texts, short_queries = short_answers.build(
+        p4p, p4p.grade, bbc_paragraphs, own, sentences, short_rng)
+    for text in short_answers.same_topic(independent, short_rng, sentences):
+        short_queries.append(("short_same_topic", text, None, "none"))
+    short_index_texts = {i: o for i, o in texts.items() if i < P4P_BASE}
+    short_index_texts.update((i, OriginalText(t)) for i, t in short_texts.items())
+
+    def right(expected: int | None, got: int | None) -> bool:
+        if expected is None or got is None:
+            return False
+        if expected < P4P_BASE:  # a BBC article: identical copies are as right
+            return got in corpus.same[normalize(corpus.texts[expected])]
+        return got == expected
+
+    rows: dict[str, dict] = {}
+    times: list[float] = []
+    for name, index_texts, batch in (("rewrites", texts, queries),
+                                     ("short", short_index_texts, short_queries)):
+        index = Index(work / name)
+        t0 = time.perf_counter()
+        index.add_many(index_texts.items())
+        index.compact()
+        out[f"build_s_{name}"] = round(time.perf_counter() - t0, 2)
+        out[f"originals_{name}"] = len(index_texts)
+        measure(Matcher(index, index_texts.get),
+                Baseline({i: o.text for i, o in index_texts.items()}), batch, right, rows, times)
     out["query_p50_ms"] = round(statistics.median(times), 2)
     out["query_p95_ms"] = round(sorted(times)[int(0.95 * len(times))], 2)
     out["query_max_ms"] = round(max(times), 1)
@@ -280,12 +314,14 @@ def run(corpus_folder: Path, work: Path, seed: int, held_share: float,
     return out
 
 
-POSITIVE = ("light", "heavy", "cut", "summary")
-NEGATIVE = ("rewrite_not_indexed", "same_topic", "same_topic_sharing", "msrp_0")
+POSITIVE = ("light", "heavy", "cut", "summary", "short_light", "short_heavy", "short_cut")
+NEGATIVE = ("rewrite_not_indexed", "same_topic", "same_topic_sharing", "msrp_0",
+            "short_same_topic")
 
 
 def show(out: dict) -> None:
-    print(f"originals indexed: {out['originals']:,} (built in {out['build_s']} s); "
+    print(f"originals indexed: {out['originals_rewrites']:,} (built in {out['build_s_rewrites']} s), "
+          f"short-answer index {out['originals_short']:,}; "
           f"P4P passages by grade: {out['p4p_passages']}")
     print(f"query time: p50 {out['query_p50_ms']} ms, p95 {out['query_p95_ms']} ms, "
           f"max {out['query_max_ms']} ms")

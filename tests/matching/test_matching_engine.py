@@ -17,9 +17,9 @@ from moderation.matching import (
     Matcher,
     OriginalText,
     compare,
-    engine,
+    comparison,
 )
-from moderation.matching.engine import date_prior
+from moderation.matching.candidates import date_prior
 from moderation.matching.storage import NO_DAY
 from moderation.matching.text import TOKEN_RE
 
@@ -243,17 +243,17 @@ def test_analysed_texts_are_kept_within_their_budget_and_change_no_result(monkey
     """A text analysed again comes from the cache, with what was derived from it; results
     are the same as from a fresh analysis, and the cache keeps to its size."""
     chinese, _ = _seed_segments()
-    engine.forget_analysed()
+    comparison.forget_analysed()
     fresh = compare([("zh", chinese)], OriginalText(SEED_ORIGINAL, "en"))
-    assert engine.analysed(SEED_ORIGINAL) is engine.analysed(SEED_ORIGINAL)
-    assert "zh_bags" in engine.analysed(chinese).memo  # the glosses came along
+    assert comparison.analysed(SEED_ORIGINAL) is comparison.analysed(SEED_ORIGINAL)
+    assert "zh_bags" in comparison.analysed(chinese).memo  # the glosses came along
     again = compare([("zh", chinese)], OriginalText(SEED_ORIGINAL, "en"))
     assert again == fresh and again.kind == TRANSLATION
     budget = len(SEED_ORIGINAL) + len(chinese) + 10
-    monkeypatch.setattr(engine, "ANALYSED_CACHE_CHARS", budget)
+    monkeypatch.setattr(comparison, "ANALYSED_CACHE_CHARS", budget)
     for text in ARTICLES.values():
-        engine.analysed(text)
-        assert engine._analysed_chars <= budget
-        assert engine._analysed_chars == sum(len(t) for t in engine._analysed)
-    assert SEED_ORIGINAL not in engine._analysed  # the least recently used went first
-    engine.forget_analysed()
+        comparison.analysed(text)
+        assert comparison._analysed_chars <= budget
+        assert comparison._analysed_chars == sum(len(t) for t in comparison._analysed)
+    assert SEED_ORIGINAL not in comparison._analysed  # the least recently used went first
+    comparison.forget_analysed()
