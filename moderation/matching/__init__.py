@@ -91,7 +91,8 @@ from .storage import IndexFormatError
 # 1.1: a match must explain half of the article or of the original (scoring.MIN_COVERAGE).
 # 1.2: rewrites (kind "rewritten", paraphrase.py), content-word candidates, cut pieces are
 # excerpts.
-ENGINE_VERSION = f"matching-1.2/features-{FEATURES_VERSION}"
+# 1.3: Chinese read as words (jieba) without function words, for rewrites and translations.
+ENGINE_VERSION = f"matching-1.3/features-{FEATURES_VERSION}"
 
 __all__ = [
     "EDITED",

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import anchors as A
 from .alignment import Pair
+from .chinese import glossed_words
 from .english import content_stems
 from .glossary import Gloss, glossary
 from .text import Analysed
@@ -27,10 +28,20 @@ Group = tuple[frozenset[str], float]
 
 
 def chinese_words(text: Analysed) -> list[tuple[int, int, Gloss | None]]:
-    """Dictionary words of a Chinese text with their glosses (computed once per text)."""
-    cached = text.memo.get("zh_words")
+    """Words of a Chinese text (jieba) with their glosses (computed once per text)."""
+    return glossed_words(text)
+
+
+def dictionary_words(text: Analysed) -> list[tuple[int, int, Gloss | None]]:
+    """CC-CEDICT words of a Chinese text by greedy longest match, with their glosses.
+
+    What the index's sketches of Chinese originals are made of (features.text_terms), so
+    candidates are looked up with the same words; and cheap: jieba is loaded only when a
+    Chinese text is aligned with a candidate.
+    """
+    cached = text.memo.get("zh_dictionary_words")
     if cached is None:
-        cached = text.memo["zh_words"] = glossary().segment(text.text)
+        cached = text.memo["zh_dictionary_words"] = glossary().segment(text.text)
     return cached
 
 
