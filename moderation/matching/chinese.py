@@ -35,13 +35,28 @@ def glossed_words(text: Analysed) -> Words:
     g = glossary()
     raw = text.text
     out: Words = []
+    run: list[int] = []  # start and end of text jieba's words do not gloss, in a row
+
+    def flush() -> None:
+        # jieba's words CC-CEDICT lacks, and single characters, are read by CC-CEDICT's
+        # longest match across their run: 阿 + 普尔顿 (a name jieba did not know) is
+        # 阿普尔顿, Appleton; 紧张局势 is 紧张 + 局势.
+        if run:
+            out.extend((run[0] + a, run[0] + b, gloss)
+                       for a, b, gloss in g.segment(raw[run[0]:run[1]]))
+            run.clear()
+
     for word in segmenter().words(raw):
         piece = raw[word.start:word.end]
-        if piece in g or word.end - word.start == 1:
+        if word.end - word.start > 1 and piece in g:
+            flush()
             out.append((word.start, word.end, g.gloss(piece)))
+        elif run and run[1] == word.start:
+            run[1] = word.end
         else:
-            out.extend((word.start + a, word.start + b, gloss)
-                       for a, b, gloss in g.segment(piece))
+            flush()
+            run.extend((word.start, word.end))
+    flush()
     text.memo["zh_words"] = out
     return out
 

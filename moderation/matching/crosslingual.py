@@ -45,6 +45,20 @@ def dictionary_words(text: Analysed) -> list[tuple[int, int, Gloss | None]]:
     return cached
 
 
+def glossed_stems(text: Analysed) -> set[str]:
+    """English stems of a Chinese text's dictionary words of two characters or more: what
+    an English original of it holds (a query translated word by word, each word standing
+    for all its senses; the index's content-word sketches answer it)."""
+    cached = text.memo.get("zh_glossed_stems")
+    if cached is None:
+        cached = set()
+        for start, end, gloss in dictionary_words(text):
+            if gloss is not None and end - start > 1:
+                cached |= gloss.stems
+        text.memo["zh_glossed_stems"] = cached
+    return cached
+
+
 def chinese_bags(text: Analysed) -> list[list[Group]]:
     """For each sentence of a Chinese text, its glossed words as groups of alternatives."""
     cached = text.memo.get("zh_bags")

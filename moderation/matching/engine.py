@@ -10,7 +10,7 @@ import numpy as np
 
 from . import storage
 from .alignment import Pair, align
-from .crosslingual import align_translation, dictionary_words
+from .crosslingual import align_translation, dictionary_words, glossed_stems
 from .features import anchor_hashes, content_terms, is_chinese, stem_hashes, text_anchors
 from .fingerprints import day_number, fingerprints
 from .index import Index
@@ -296,6 +296,10 @@ class Matcher:
             found += text_anchors(s.text.text, s.chinese,
                                   dictionary_words(s.text) if s.chinese else None)
         hashes = anchor_hashes(found)
+        # Chinese text glossed word by word meets an English original's content words.
+        glossed = [glossed_stems(s.text) for s in segs if s.chinese]
+        if glossed:
+            hashes = np.union1d(hashes, stem_hashes(set().union(*glossed), sampled=True))
         if not len(hashes):
             return []
         return self._weighted(hashes, article_day, MIN_ANCHORS, ANCHOR_CANDIDATES, ANCHOR_RATIO)
