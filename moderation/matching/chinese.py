@@ -1,21 +1,17 @@
-"""Chinese text as words: jieba's segmentation, glossed into English with CC-CEDICT.
+"""Chinese sentences as bags of content words, for finding rewrites of a Chinese original.
 
-Two readings of one segmentation, both kept with the analysed text:
-
-- ``glossed_words``: every word with its English gloss, for aligning a translation with its
-  English original. A word jieba finds but CC-CEDICT lacks (紧张局势) is glossed through
-  the dictionary words it is made of (紧张 + 局势).
-- ``content_bags``: per sentence, the content words (function words and single characters
-  left out), names, numbers and dates counting less, and the English glosses of the words
-  as a bridge between synonyms (担忧 and 忧虑 both gloss "worry"), for finding rewrites of
-  a Chinese original.
+jieba's words (segmenter.py), function words and single characters left out; names, numbers
+and dates counting less (every report of a story shares them); and the English glosses of
+the words (CC-CEDICT) as a bridge between synonyms: 担忧 and 忧虑 both gloss "worry". No
+maintained Chinese synonym resource is in the package index (see docs/DESIGN.md), and
+CC-CEDICT is maintained and already read for translations.
 """
 
 from bisect import bisect_left
 
 from . import anchors as A
-from .glossary import Gloss, glossary
-from .segmenter import segmenter
+from .glossary import glossary
+from .segmenter import Word, segmenter
 from .text import Analysed
 
 # Names and numbers: every report of a story shares them, so they count for less
@@ -24,41 +20,13 @@ NAME_WEIGHT = 0.5
 # A gloss stands for a synonym, not for the word itself: a word shared counts more.
 GLOSS_WEIGHT = 0.5
 
-Words = list[tuple[int, int, Gloss | None]]
 
-
-def glossed_words(text: Analysed) -> Words:
-    """(start, end, gloss) of the words of a Chinese text, glosses from CC-CEDICT."""
-    cached = text.memo.get("zh_words")
-    if cached is not None:
-        return cached
-    g = glossary()
-    raw = text.text
-    out: Words = []
-    run: list[int] = []  # start and end of text jieba's words do not gloss, in a row
-
-    def flush() -> None:
-        # jieba's words CC-CEDICT lacks, and single characters, are read by CC-CEDICT's
-        # longest match across their run: 阿 + 普尔顿 (a name jieba did not know) is
-        # 阿普尔顿, Appleton; 紧张局势 is 紧张 + 局势.
-        if run:
-            out.extend((run[0] + a, run[0] + b, gloss)
-                       for a, b, gloss in g.segment(raw[run[0]:run[1]]))
-            run.clear()
-
-    for word in segmenter().words(raw):
-        piece = raw[word.start:word.end]
-        if word.end - word.start > 1 and piece in g:
-            flush()
-            out.append((word.start, word.end, g.gloss(piece)))
-        elif run and run[1] == word.start:
-            run[1] = word.end
-        else:
-            flush()
-            run.extend((word.start, word.end))
-    flush()
-    text.memo["zh_words"] = out
-    return out
+def segmented(text: Analysed) -> list[Word]:
+    """jieba's words of a text, segmented once and kept with it."""
+    cached = text.memo.get("zh_segmented")
+    if cached is None:
+        cached = text.memo["zh_segmented"] = segmenter().words(text.text)
+    return cached
 
 
 def content_bags(text: Analysed) -> list[dict[str, float]]:
@@ -68,7 +36,7 @@ def content_bags(text: Analysed) -> list[dict[str, float]]:
         return cached
     g = glossary()
     raw = text.text
-    words = [w for w in segmenter().words(raw) if w.content]
+    words = [w for w in segmented(text) if w.content]
     starts = [w.start for w in words]
     out = []
     for s in text.sentences:

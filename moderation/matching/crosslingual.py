@@ -13,7 +13,6 @@ import numpy as np
 
 from . import anchors as A
 from .alignment import Pair
-from .chinese import glossed_words
 from .english import content_stems
 from .glossary import Gloss, glossary
 from .text import Analysed
@@ -28,16 +27,13 @@ Group = tuple[frozenset[str], float]
 
 
 def chinese_words(text: Analysed) -> list[tuple[int, int, Gloss | None]]:
-    """Words of a Chinese text (jieba) with their glosses (computed once per text)."""
-    return glossed_words(text)
-
-
-def dictionary_words(text: Analysed) -> list[tuple[int, int, Gloss | None]]:
     """CC-CEDICT words of a Chinese text by greedy longest match, with their glosses.
 
-    What the index's sketches of Chinese originals are made of (features.text_terms), so
-    candidates are looked up with the same words; and cheap: jieba is loaded only when a
-    Chinese text is aligned with a candidate.
+    Translations are aligned on these rather than on jieba's words: on the seed page and
+    the hand-made translations (tests/benchmarks/matching_accuracy.py) jieba's words gave
+    the same results, and loading jieba would cost every check of a Chinese page a second.
+    The index's sketches of Chinese originals are made of the same words
+    (features.text_terms), so candidates are looked up with them too.
     """
     cached = text.memo.get("zh_dictionary_words")
     if cached is None:
@@ -52,7 +48,7 @@ def glossed_stems(text: Analysed) -> set[str]:
     cached = text.memo.get("zh_glossed_stems")
     if cached is None:
         cached = set()
-        for start, end, gloss in dictionary_words(text):
+        for start, end, gloss in chinese_words(text):
             if gloss is not None and end - start > 1:
                 cached |= gloss.stems
         text.memo["zh_glossed_stems"] = cached

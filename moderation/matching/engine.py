@@ -10,7 +10,7 @@ import numpy as np
 
 from . import storage
 from .alignment import Pair, align
-from .crosslingual import align_translation, dictionary_words, glossed_stems
+from .crosslingual import align_translation, chinese_words, glossed_stems
 from .features import anchor_hashes, content_terms, is_chinese, stem_hashes, text_anchors
 from .fingerprints import day_number, fingerprints
 from .index import Index
@@ -282,7 +282,7 @@ class Matcher:
         for s in segs:
             if s.chinese:
                 text = s.text.text
-                terms |= content_terms([], (text[a:b] for a, b, _ in dictionary_words(s.text)))
+                terms |= content_terms([], (text[a:b] for a, b, _ in chinese_words(s.text)))
             else:
                 terms |= content_terms(s.text.tokens)
         hashes = stem_hashes(terms, sampled=True)
@@ -294,7 +294,7 @@ class Matcher:
         found: list[str] = []
         for s in segs:
             found += text_anchors(s.text.text, s.chinese,
-                                  dictionary_words(s.text) if s.chinese else None)
+                                  chinese_words(s.text) if s.chinese else None)
         hashes = anchor_hashes(found)
         # Chinese text glossed word by word meets an English original's content words.
         glossed = [glossed_stems(s.text) for s in segs if s.chinese]

@@ -85,14 +85,17 @@ class Segmenter:
     def __init__(self):
         import jieba  # about 0.3 s: only when Chinese text is actually segmented
 
-        jieba.setLogLevel(logging.WARNING)
+        # jieba tells of every dictionary load on standard error; only failures matter.
+        jieba.setLogLevel(logging.ERROR)
         tokenizer = jieba.Tokenizer()
         folder = cache_folder()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            tokenizer.tmp_dir = str(folder)
-        except OSError:  # a read-only home: jieba falls back to the temporary folder
+        except OSError:
             pass
+        # A read-only cache folder: jieba keeps its cache in the temporary folder instead.
+        tokenizer.tmp_dir = str(folder) if os.access(folder, os.W_OK) else \
+            tempfile.gettempdir()
         tokenizer.initialize()
         self.tokenizer = tokenizer
         self.known = tokenizer.FREQ

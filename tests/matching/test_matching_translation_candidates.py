@@ -40,3 +40,23 @@ def test_a_translation_without_latin_names_reaches_its_original(matcher):
 def test_a_chinese_report_with_no_english_original_stays_clean(matcher):
     text = (FIXTURES / "rewrites_zh" / "independent_2.txt").read_text(encoding="utf-8")
     assert matcher.match([("zh", text)]) == []
+
+
+def test_aligning_a_translation_does_not_load_jieba(tmp_path):
+    import subprocess  # nosec B404 - runs this test's own interpreter
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from moderation.matching import OriginalText, compare\n"
+        f"f = Path({str(FIXTURES)!r})\n"
+        "page = (f / 'seed_page.txt').read_text(encoding='utf-8')\n"
+        "chinese = page[:page.index('Biden, Putin hold call')]\n"
+        "english = (f / 'abc_biden_putin_call.txt').read_text(encoding='utf-8')\n"
+        "m = compare([('zh', chinese)], OriginalText(english, 'en'))\n"
+        "print(m.kind, 'jieba' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # nosec B603
+                          timeout=120, check=True, env={"MODERATION_CACHE_DIR": str(tmp_path),
+                                                        "PATH": "/usr/bin:/bin"})
+    assert done.stdout.split() == ["translation", "False"]
