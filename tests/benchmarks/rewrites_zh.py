@@ -31,6 +31,7 @@ if __name__ == "__main__":
     sys.path[0] = str(REPO)  # not this folder: queue.py here would hide the standard queue
 
 from moderation.matching import Index, Matcher, OriginalText, compare  # noqa: E402
+from moderation.matching.segmenter import segmenter  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures" / "matching"
 CASES = FIXTURES / "rewrites_zh"
@@ -109,8 +110,11 @@ def main() -> None:
     out: dict = {}
 
     t0 = time.perf_counter()
-    compare("拜登与普京通话。", "拜登和普京通电话。")  # loads jieba and CC-CEDICT once
-    out["first_chinese_compare_s"] = round(time.perf_counter() - t0, 2)
+    compare("拜登与普京通话。", "拜登和普京通电话。")  # reads CC-CEDICT (its cache) once
+    out["cedict_load_s"] = round(time.perf_counter() - t0, 2)
+    t0 = time.perf_counter()
+    segmenter()  # and jieba's dictionary (its cache), as the first rewrite aligned would
+    out["jieba_load_s"] = round(time.perf_counter() - t0, 2)
 
     originals = {} if args.no_corpus else load_corpus(args.corpus)
     ids = {k: ZH_BASE + n for n, k in enumerate(KEYS)}
