@@ -170,12 +170,12 @@ def main() -> None:
     for k in KEYS:
         o = OriginalText(text(f"original_{k}"), "zh")
         for grade in ("light", "heavy"):
-            m = compare([("zh", text(f"{grade}_{k}"))], o, min_coverage=0)
+            m = compare([("zh", text(f"{grade}_{k}"))], o)
             scores[f"{grade}_{k}"] = round(m.score, 3)
     for i in (1, 2, 3):
         scores[f"independent_{i}"] = round(max(
-            compare([("zh", text(f"independent_{i}"))], OriginalText(text(f"original_{k}"), "zh"),
-                    min_coverage=0).score for k in KEYS), 3)
+            compare([("zh", text(f"independent_{i}"))],
+                    OriginalText(text(f"original_{k}"), "zh")).score for k in KEYS), 3)
     out["compare_scores"] = scores
     print("  compare() scores: " + ", ".join(f"{k} {v}" for k, v in scores.items()))
     for key, value in out.items():
