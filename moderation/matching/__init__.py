@@ -102,6 +102,7 @@ from .storage import IndexFormatError
 # passages counted by their seeds, a rewrite made of sentences with partners; pieces cut
 # word for word (quotations left out) from a long original are an excerpt of it when they
 # make a quarter of the article; more content-word candidates for short articles.
+# Also Chinese read as words (jieba) without function words, for rewrites and translations.
 ENGINE_VERSION = f"matching-1.3/features-{FEATURES_VERSION}"
 
 __all__ = [

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import storage
 from .comparison import Segment
-from .crosslingual import chinese_words
+from .crosslingual import chinese_words, glossed_stems
 from .features import anchor_hashes, content_terms, stem_hashes, text_anchors
 from .fingerprints import fingerprints, shingle_hashes, token_hashes
 from .index import Index
@@ -121,6 +121,10 @@ class Candidates:
             found += text_anchors(s.text.text, s.chinese,
                                   chinese_words(s.text) if s.chinese else None)
         hashes = anchor_hashes(found)
+        # Chinese text glossed word by word meets an English original's content words.
+        glossed = [glossed_stems(s.text) for s in segs if s.chinese]
+        if glossed:
+            hashes = np.union1d(hashes, stem_hashes(set().union(*glossed), sampled=True))
         if not len(hashes):
             return []
         return self._weighted(hashes, article_day, MIN_ANCHORS, ANCHOR_CANDIDATES, ANCHOR_RATIO)

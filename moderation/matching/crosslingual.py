@@ -27,10 +27,31 @@ Group = tuple[frozenset[str], float]
 
 
 def chinese_words(text: Analysed) -> list[tuple[int, int, Gloss | None]]:
-    """Dictionary words of a Chinese text with their glosses (computed once per text)."""
-    cached = text.memo.get("zh_words")
+    """CC-CEDICT words of a Chinese text by greedy longest match, with their glosses.
+
+    Translations are aligned on these rather than on jieba's words: on the seed page and
+    the hand-made translations (tests/benchmarks/matching_accuracy.py) jieba's words gave
+    the same results, and loading jieba would cost every check of a Chinese page a second.
+    The index's sketches of Chinese originals are made of the same words
+    (features.text_terms), so candidates are looked up with them too.
+    """
+    cached = text.memo.get("zh_dictionary_words")
     if cached is None:
-        cached = text.memo["zh_words"] = glossary().segment(text.text)
+        cached = text.memo["zh_dictionary_words"] = glossary().segment(text.text)
+    return cached
+
+
+def glossed_stems(text: Analysed) -> set[str]:
+    """English stems of a Chinese text's dictionary words of two characters or more: what
+    an English original of it holds (a query translated word by word, each word standing
+    for all its senses; the index's content-word sketches answer it)."""
+    cached = text.memo.get("zh_glossed_stems")
+    if cached is None:
+        cached = set()
+        for start, end, gloss in chinese_words(text):
+            if gloss is not None and end - start > 1:
+                cached |= gloss.stems
+        text.memo["zh_glossed_stems"] = cached
     return cached
 
 

@@ -114,9 +114,14 @@ def _cache_path(source: Path) -> Path:
     stat = source.stat()
     key = hashlib.sha256(f"{CACHE_FORMAT}|{MAX_WORD_CHARS}|{source}|{stat.st_size}|"
                          f"{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    return cache_folder() / f"cedict-{key}.marshal"
+
+
+def cache_folder() -> Path:
+    """Where dictionaries read once are kept between runs (MODERATION_CACHE_DIR if set)."""
     base = os.environ.get("MODERATION_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(
         Path.home() / ".cache")
-    return Path(base) / "moderation" / f"cedict-{key}.marshal"
+    return Path(base) / "moderation"
 
 
 def cached_raw_entries() -> dict[str, str]:

@@ -16,7 +16,8 @@ import math
 import numpy as np
 
 from .alignment import Pair
-from .crosslingual import chinese_words, monotonic_path
+from .chinese import content_bags
+from .crosslingual import monotonic_path
 from .english import STOPWORDS, stem
 from .text import HAN_RE, Analysed
 
@@ -61,30 +62,9 @@ def sentence_terms(text: Analysed, chinese: bool = False) -> list[dict[str, floa
     key = ("rewrite_terms", chinese)
     cached = text.memo.get(key)
     if cached is None:
-        cached = text.memo[key] = _chinese_terms(text) if chinese else [
+        cached = text.memo[key] = content_bags(text) if chinese else [
             _english_terms(text, s.first_token, s.last_token) for s in text.sentences]
     return cached
-
-
-def _chinese_terms(text: Analysed) -> list[dict[str, float]]:
-    """Chinese sentences as the English stems of their words (synonyms share glosses)."""
-    from bisect import bisect_left
-
-    words = chinese_words(text)
-    starts = [w[0] for w in words]
-    out = []
-    for s in text.sentences:
-        terms: dict[str, float] = {}
-        for start, end, gloss in words[bisect_left(starts, s.start):bisect_left(starts, s.end)]:
-            if end - start < 2:
-                continue  # single characters: too ambiguous to say a sentence was reworded
-            word = text.text[start:end]
-            terms[word] = 1.0
-            if gloss is not None:
-                for g in gloss.stems:
-                    terms.setdefault("~" + g, 0.5)
-        out.append(terms)
-    return out
 
 
 class _Terms:

@@ -89,6 +89,7 @@ class Corpus:
     def __init__(self, folder: Path):
         root = folder / "bbc-news-summary"
         files = sorted((root / "articles").glob("*/*.txt"))
+        self.names = [f"{f.parent.name}-{f.stem}" for f in files]
         self.texts = [read(f) for f in files]
         self.summaries = [read(root / "summaries" / f.parent.name / f.name) for f in files]
         self.n = len(self.texts)
@@ -255,6 +256,34 @@ def seed(matcher: Matcher, out: dict) -> None:
                     "ms": round(ms, 1)}
 
 
+def chinese_parts(matcher: Matcher, out: dict) -> None:
+    """The seed page's Chinese translation a paragraph, and two, at a time (no English, no
+    date): is its original found from so little text? Real machine translation."""
+    chinese = SEED_PAGE[:SEED_START]
+    paragraphs = [p.strip() for p in chinese.split("\n") if len(p.strip()) > 30][2:]
+    for size in (1, 2):
+        pieces = ["\n\n".join(paragraphs[i:i + size])
+                  for i in range(0, len(paragraphs) - size + 1, size)]
+        top1 = sum(bool(m) and m[0].original_id == SEED_ID
+                   for m in (matcher.match([("zh", p)]) for p in pieces))
+        out[f"seed_zh_{size}_paragraph_top1"] = top1 / len(pieces)
+
+
+def chinese_translations(corpus: Corpus, matcher: Matcher, out: dict) -> None:
+    """Hand-made Chinese translations of BBC articles' openings (fixtures/matching/
+    translations_zh/): traced to their English original, and among the candidates?"""
+    top1 = candidates = 0
+    files = sorted((FIXTURES / "translations_zh").glob("*.txt"))
+    for path in files:
+        right = corpus.same[normalize(corpus.texts[corpus.names.index(path.stem)])]
+        segments = [("zh", path.read_text(encoding="utf-8"))]
+        matches = matcher.match(segments)
+        top1 += bool(matches) and matches[0].original_id in right
+        candidates += bool(right & set(matcher.candidate_ids(segments)))
+    out["translations_zh_top1"] = top1 / len(files)
+    out["translations_zh_in_candidates"] = candidates / len(files)
+
+
 def originals(corpus: Corpus) -> dict[int, OriginalText]:
     found = {i: OriginalText(t) for i, t in enumerate(corpus.texts)}
     found[SEED_ID] = OriginalText(SEED_PAGE[SEED_START:SEED_END], "en", SEED_DAY)
@@ -301,6 +330,8 @@ def accuracy(corpus_folder: Path, work: Path, out: dict, held_share: float,
     summaries(corpus, matcher, out)
     pages(corpus, matcher, out)
     seed(matcher, out)
+    chinese_parts(matcher, out)
+    chinese_translations(corpus, matcher, out)
 
     sample = set(random.Random(11).sample(range(corpus.n), int(held_share * corpus.n)))
     result = held_out(corpus, work, sample, versions=True)

@@ -7,7 +7,8 @@ import sys
 
 from moderation.cli import COMMANDS, load_command
 
-HEAVY = ("moderation.web", "sqlalchemy", "trafilatura", "feedparser", "httpx", "numpy")
+HEAVY = ("moderation.web", "sqlalchemy", "trafilatura", "feedparser", "httpx", "numpy",
+         "jieba")
 
 
 def _run(code: str, cwd, env_extra: dict | None = None) -> tuple[str, dict]:
