@@ -182,6 +182,22 @@ class Matcher:
         self.max_df = max_df
         self.min_score = min_score
         self.min_coverage = min_coverage
+        # Candidates of the last few texts: `candidate_ids` (is a new match needed?) and then
+        # `match` of the same article look them up once, not twice.
+        self._recent: OrderedDict[tuple, list] = OrderedDict()
+
+    def _remembered(self, method: str, segs: list[_Segment], article_day: int | None,
+                    *args) -> list:
+        """``getattr(self, method)(segs, article_day, *args)``, kept for the next call with
+        the same texts while the index is unchanged."""
+        key = (method, args, article_day, self.index.version,
+               tuple((s.language, s.text.text) for s in segs))
+        found = self._recent.get(key)
+        if found is None:
+            found = self._recent[key] = getattr(self, method)(segs, article_day, *args)
+            if len(self._recent) > 256:
+                self._recent.popitem(last=False)
+        return found
 
     def match(self, segments: Segments | str, published_at: date | datetime | None = None,
               limit: int = 5) -> list[Match]:
@@ -200,7 +216,7 @@ class Matcher:
         article_day = day_number(published_at)
         # Content-word candidates (rewrites) are looked up only when the cheap ones leave
         # doubt: their postings are long (common words), most of a query's cost at scale.
-        candidates = self._candidates(segs, article_day, with_stems=False)
+        candidates = self._remembered("_candidates", segs, article_day, False)
         seen = {original_id for original_id, _hits, _sketched in candidates}
         for found in (candidates, None):
             if found is None:
@@ -208,7 +224,8 @@ class Matcher:
                         r.match.article_coverage >= EXPLAINED for r in scored):
                     break
                 found = [(i, frozenset(), True) for i in
-                         self._stem_candidates(segs, article_day) if i not in seen]
+                         self._remembered("_stem_candidates", segs, article_day)
+                         if i not in seen]
             for original_id, hits, sketched in found:
                 if verified >= limit * 2 + 3:
                     break
@@ -244,8 +261,10 @@ class Matcher:
         """The originals `match` would consider for this article (cheap: no alignment); when
         neither they nor the article changed, neither can the result."""
         self.index.refresh()
-        return sorted({original_id for original_id, _hits, _sketched in
-                       self._candidates(_prepare(segments), day_number(published_at))})
+        segs, day = _prepare(segments), day_number(published_at)
+        found = {original_id for original_id, _hits, _sketched in
+                 self._remembered("_candidates", segs, day, False)}
+        return sorted(found | set(self._remembered("_stem_candidates", segs, day)))
 
     def _candidates(self, segs: list[_Segment], article_day: int | None,
                     with_stems: bool = True) -> list[tuple[int, frozenset[int], bool]]:

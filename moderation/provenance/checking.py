@@ -157,7 +157,7 @@ def check_draft(session: Session, index: Index, draft: Draft, *, on: date | None
                 limit: int = MAX_ORIGINALS) -> dict:
     """The check itself, for a draft already read (reads the database, writes nothing)."""
     on = on or utcnow().date()
-    matcher = Matcher(index, provenance._load(session))
+    matcher = Matcher(index, provenance.OriginalTexts(session))
     matches = [m for m in matcher.match(draft.segments, published_at=on, limit=limit)
                if m.kind != NONE][:limit]
     found = {o.id: o for o in session.exec(
