@@ -4,8 +4,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 # Supersets decode everything their subsets do, and pages labelled with the subset
 # routinely use characters only the superset has (browsers do the same).
 _SUPERSETS = {
@@ -148,6 +146,10 @@ def _detect(data: bytes) -> str | None:
     chinese = _chinese_encoding(sample, truncated=len(data) > len(sample))
     if chinese:
         return chinese
+    # Imported here: most pages are UTF-8 or declare their encoding, and the detector takes
+    # longer to import than a `moderation check` of such a page takes to run.
+    from charset_normalizer import from_bytes
+
     best = from_bytes(sample, cp_isolation=_CJK_CODECS).best() or from_bytes(sample).best()
     return normalise_encoding(best.encoding) if best is not None else None
 

@@ -1,10 +1,14 @@
 """Pictures on a page: each <img> with its address, alt text, figure caption and credit line."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+if TYPE_CHECKING:  # the parsed tree comes from html.py; a text page needs no HTML parser
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .credits import find_credit
 

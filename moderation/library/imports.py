@@ -62,12 +62,17 @@ class PublisherDirectory:
 
     def resolve(self, name: str | None, url: str) -> int:
         host = canonical_host(urlsplit(url).hostname or "")
+        label = (name or host)[:200]
         if name and name.casefold() in self.by_name:
             publisher_id = self.by_name[name.casefold()]
         else:
             publisher_id = self.for_domain(host) if not name else None
             if publisher_id is None:
-                publisher = Publisher(name=(name or host)[:200])
+                # A local file naming no publisher has no host either: the next such file
+                # finds the same nameless publisher instead of adding it twice.
+                publisher_id = self.by_name.get(label.casefold())
+            if publisher_id is None:
+                publisher = Publisher(name=label)
                 self.session.add(publisher)
                 self.session.flush()
                 publisher_id = publisher.id

@@ -1,5 +1,6 @@
 """The engine: candidates from the index, alignment of the best ones, scored matches."""
 
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -37,6 +38,21 @@ class Matcher:
         self.min_score = min_score
         self.min_coverage = min_coverage
         self.candidates = Candidates(index, max_df)
+        # Candidates of the last few texts: `candidate_ids` (is a new match needed?) and then
+        # `match` of the same article look them up once, not twice.
+        self._recent: OrderedDict[tuple, list] = OrderedDict()
+
+    def _remembered(self, method: str, segs, *args) -> list:
+        """``self.candidates.<method>(segs, *args)``, kept for the next call with the same
+        texts while the index is unchanged."""
+        key = (method, args, self.index.version,
+               tuple((s.language, s.text.text) for s in segs))
+        found = self._recent.get(key)
+        if found is None:
+            found = self._recent[key] = getattr(self.candidates, method)(segs, *args)
+            if len(self._recent) > 256:
+                self._recent.popitem(last=False)
+        return found
 
     def match(self, segments: Segments | str, published_at: date | datetime | None = None,
               limit: int = 5) -> list[Match]:
@@ -56,14 +72,15 @@ class Matcher:
         # Content-word candidates (rewrites) and every 5-word run (edited copies) are looked
         # up only when the cheap ones leave doubt: their postings are long (common words,
         # four times the runs), most of a query's cost at scale.
-        candidates = self.candidates.found(segs, article_day, with_stems=False)
+        candidates = self._remembered("found", segs, article_day, False)
         seen = {original_id for original_id, _hits, _sketched in candidates}
         for found in (candidates, None):
             if found is None:
                 if verified >= limit * 2 + 3 or any(
                         r.match.article_coverage >= EXPLAINED for r in scored):
                     break
-                more = self.candidates.by_runs(segs) + self.candidates.by_stems(segs, article_day)
+                more = (self._remembered("by_runs", segs)
+                        + self._remembered("by_stems", segs, article_day))
                 found = [(i, frozenset(), True) for i in dict.fromkeys(more) if i not in seen]
             for original_id, hits, sketched in found:
                 if verified >= limit * 2 + 3:
@@ -100,5 +117,7 @@ class Matcher:
         """The originals `match` would consider for this article (cheap: no alignment); when
         neither they nor the article changed, neither can the result."""
         self.index.refresh()
+        segs, day = prepare(segments), day_number(published_at)
         return sorted({original_id for original_id, _hits, _sketched in
-                       self.candidates.found(prepare(segments), day_number(published_at))})
+                       self._remembered("found", segs, day, False)}
+                      | set(self._remembered("by_stems", segs, day)))

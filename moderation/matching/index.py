@@ -20,7 +20,7 @@ FEATURES_VERSION = 2
 PARAMS = {"features": FEATURES_VERSION, "shingle": SHINGLE_TOKENS, "window": WINNOW_WINDOW,
           "stem_sample": STEM_SAMPLE}
 # The log is folded into a new base once it holds this many postings (or a quarter of the base).
-COMPACT_POSTINGS = 500_000
+COMPACT_POSTINGS = 100_000
 _BATCH = 512
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlmodel import Session, delete, select
 
@@ -138,27 +139,63 @@ def is_attributed(article: Article, names: list[str]) -> bool:
     return any(name in place.casefold() for place in places for name in lowered)
 
 
-def _load(session: Session):
-    def load(original_id: int) -> OriginalText | None:
-        original = session.get(Original, original_id)
-        return original_text(original) if original else None
-    return load
+class OriginalTexts:
+    """Loads originals' texts for the matcher: only the columns it reads, one plain query
+    each (no ORM object), remembering each original's publisher for the credit check."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.publisher_of: dict[int, int | None] = {}
+        table = Original.__table__
+        self._query = sa.select(table.c.text, table.c.language, table.c.published_at,
+                                table.c.publisher_id).where(table.c.id == sa.bindparam("id"))
+
+    def __call__(self, original_id: int) -> OriginalText | None:
+        row = self.session.connection().execute(self._query, {"id": original_id}).first()
+        if row is None:
+            return None
+        text, language, published_at, self.publisher_of[original_id] = row
+        return OriginalText(text or "", language or "other",
+                            published_at.date() if published_at else None)
 
 
-def store_matches(session: Session, article: Article, matches: list[Match]) -> list[Provenance]:
-    """Replace the article's provenance rows with these results (re-runs are idempotent)."""
+class CreditNames:
+    """credited_names() of each publisher, read once per run (a run matches many articles)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._names: dict[int | None, list[str]] = {}
+
+    def __call__(self, publisher_id: int | None) -> list[str]:
+        if publisher_id not in self._names:
+            self._names[publisher_id] = credited_names(self.session, publisher_id)
+        return self._names[publisher_id]
+
+
+def store_matches(session: Session, article: Article, matches: list[Match],
+                  names: CreditNames | None = None,
+                  publisher_of: dict[int, int | None] | None = None) -> list[Provenance]:
+    """Replace the article's provenance rows with these results (re-runs are idempotent).
+
+    ``publisher_of``: original id -> publisher id, as far as the caller already knows it."""
     session.exec(delete(Provenance).where(Provenance.article_id == article.id))
+    names = names or CreditNames(session)
+    publisher_of = publisher_of or {}
     rows = []
     for match in matches:
-        original = session.get(Original, match.original_id)
-        if original is None:
-            continue
+        if match.original_id in publisher_of:
+            publisher_id = publisher_of[match.original_id]
+        else:
+            original = session.get(Original, match.original_id)
+            if original is None:
+                continue
+            publisher_id = original.publisher_id
         rows.append(Provenance(
-            article_id=article.id, original_id=original.id, score=round(match.score, 4),
+            article_id=article.id, original_id=match.original_id, score=round(match.score, 4),
             kind=match.kind, article_coverage=round(match.article_coverage, 4),
             original_coverage=round(match.original_coverage, 4),
             spans=[span for span in match.to_dict()["spans"]],
-            attributed=is_attributed(article, credited_names(session, original.publisher_id)),
+            attributed=is_attributed(article, names(publisher_id)),
             engine_version=ENGINE_VERSION,
         ))
     session.add_all(rows)
@@ -168,18 +205,32 @@ def store_matches(session: Session, article: Article, matches: list[Match]) -> l
 def match_key(session: Session, matcher: Matcher, article: Article) -> str:
     """Digest of what an article's match depends on: its text and date, the engine version,
     and its candidate originals with their texts and dates. Equal keys give equal results."""
-    candidates = matcher.candidate_ids(article_segments(article),
-                                       published_at=article.published_at)
-    rows = session.exec(select(Original.id, Original.text_hash, Original.published_at,
-                               Original.publisher_id)
-                        .where(Original.id.in_(candidates))).all() if candidates else []
-    state = {
-        "engine": ENGINE_VERSION,
-        "article": [article.segments, str(article.published_at)],
-        "candidates": sorted([r[0], r[1], str(r[2]), r[3]] for r in rows),
-    }
-    return hashlib.sha256(json.dumps(state, ensure_ascii=False, sort_keys=True,
-                                     default=str).encode()).hexdigest()
+    return match_keys(session, matcher, [article])[article.id]
+
+
+def match_keys(session: Session, matcher: Matcher, articles: list[Article]) -> dict[int, str]:
+    """match_key() of each article, the candidates' rows read in one query for all."""
+    candidates = {a.id: matcher.candidate_ids(article_segments(a), published_at=a.published_at)
+                  for a in articles}
+    wanted = sorted({i for ids in candidates.values() for i in ids})
+    rows = {r[0]: r for r in session.exec(
+        select(Original.id, Original.text_hash, Original.published_at, Original.publisher_id)
+        .where(Original.id.in_(wanted))).all()} if wanted else {}
+    keys = {}
+    for article in articles:
+        state = {
+            "engine": ENGINE_VERSION,
+            "article": [article.segments, str(article.published_at)],
+            "candidates": sorted([r[0], r[1], str(r[2]), r[3]] for r in (
+                rows[i] for i in candidates[article.id] if i in rows)),
+        }
+        keys[article.id] = hashlib.sha256(json.dumps(
+            state, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+    return keys
+
+
+# Articles read, keyed and matched per round of queries (and per commit).
+MATCH_CHUNK = 100
 
 
 def match_articles(session: Session, index: Index, ids: Iterable[int] | None = None,
@@ -191,34 +242,42 @@ def match_articles(session: Session, index: Index, ids: Iterable[int] | None = N
     An article whose text, engine version and candidate originals are unchanged since its last
     match is skipped (counted as "unchanged"): finding candidates costs a small part of
     aligning them, so importing 300 articles and matching all costs little more than the
-    import. ``force`` matches every article again."""
-    matcher = Matcher(index, _load(session))
+    import. ``force`` matches every article again. Articles are read and keyed a chunk at a
+    time, and each chunk is committed."""
+    texts = OriginalTexts(session)
+    matcher = Matcher(index, texts)
+    names = CreditNames(session)
     query = select(Article.id).order_by(Article.id)
     if ids is not None:
         ids = list(ids)
         query = query.where(Article.id.in_(ids))
     matched = unmatched = unchanged = 0
     found: list[int] = []
-    for number, article_id in enumerate(session.exec(query).all(), start=1):
-        article = session.get(Article, article_id)
-        key = match_key(session, matcher, article)
-        if not force and article.match_key == key:
-            unchanged += 1
-        else:
-            results = [m for m in matcher.match(article_segments(article),
-                                                published_at=article.published_at, limit=limit)
-                       if m.kind != "none"]
-            store_matches(session, article, results)
-            article.match_key = key
-            session.add(article)
-            matched += bool(results)
-            unmatched += not results
-            if results:
-                found.append(article_id)
-        if on_item:
-            on_item()
-        if number % 100 == 0:
-            session.commit()
+    every = session.exec(query).all()
+    for start in range(0, len(every), MATCH_CHUNK):
+        chunk = every[start:start + MATCH_CHUNK]
+        by_id = {a.id: a for a in session.exec(select(Article).where(Article.id.in_(chunk)))}
+        articles = [by_id[i] for i in chunk if i in by_id]
+        keys = match_keys(session, matcher, articles)
+        for article in articles:
+            key = keys[article.id]
+            if not force and article.match_key == key:
+                unchanged += 1
+            else:
+                results = [m for m in matcher.match(article_segments(article),
+                                                    published_at=article.published_at,
+                                                    limit=limit)
+                           if m.kind != "none"]
+                store_matches(session, article, results, names, texts.publisher_of)
+                article.match_key = key
+                session.add(article)
+                matched += bool(results)
+                unmatched += not results
+                if results:
+                    found.append(article.id)
+            if on_item:
+                on_item()
+        session.commit()
     audit.record(session, "provenance.match", actor="matching", object_type="article",
                  after={"matched": matched, "unmatched": unmatched, "unchanged": unchanged,
                         "engine_version": ENGINE_VERSION})

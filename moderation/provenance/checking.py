@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
-from .. import provenance
-from ..intake import URLError, canonical_url, extract_html_page, extract_text_page
+from .. import intake, provenance
+from ..intake import URLError, canonical_url, extract_text_page
 from ..library import complaints, licences
 from ..matching import ENGINE_VERSION, NONE, Index, Match, Matcher
 from ..models import Article, Licence, Original, Publisher, utcnow
@@ -81,7 +81,7 @@ def read_draft(*, text: str | None = None, html: str | None = None, url: str | N
         except URLError as exc:
             raise CheckError(f"'url' cannot be used: {exc}") from None
     if html is not None:
-        page = extract_html_page(html, url=url or None)
+        page = intake.extract_html_page(html, url=url or None)  # imported on use
     else:
         page = extract_text_page(text, title=title)
     segments = [(s.language, s.text) for s in page.segments if s.text.strip()]
@@ -157,7 +157,7 @@ def check_draft(session: Session, index: Index, draft: Draft, *, on: date | None
                 limit: int = MAX_ORIGINALS) -> dict:
     """The check itself, for a draft already read (reads the database, writes nothing)."""
     on = on or utcnow().date()
-    matcher = Matcher(index, provenance._load(session))
+    matcher = Matcher(index, provenance.OriginalTexts(session))
     matches = [m for m in matcher.match(draft.segments, published_at=on, limit=limit)
                if m.kind != NONE][:limit]
     found = {o.id: o for o in session.exec(

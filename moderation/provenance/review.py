@@ -13,6 +13,7 @@ from flask import current_app
 from sqlmodel import Session, select
 
 from .. import cases
+from ..cases import bulk
 from ..library import complaints, licences
 from ..models import (
     OPEN_STATUSES,
@@ -28,6 +29,7 @@ from ..models import (
     utcnow,
 )
 from ..plumbing import audit
+from ..plumbing.rows import insert_returning_ids
 
 REASONS = ("uncredited", "complained_publisher", "uncertain", "combined", "possible_rewrite")
 # Kinds that copy the original's words (translate them, or tell them again in other words)
@@ -87,75 +89,136 @@ def findings(pairs: list[Pair], *, uncertain_below: float) -> list[dict]:
     return found
 
 
+# Articles weighed per round of queries when review items are raised in bulk.
+CHUNK = 500
+
+
 def _pairs(session: Session, article: Article) -> list[Pair]:
+    return _pairs_of(session, [article])[article.id]
+
+
+def _pairs_of(session: Session, articles: list[Article]) -> dict[int, list[Pair]]:
+    """Each article's matched originals, best first, read for all of them in a few queries."""
+    found: dict[int, list[Pair]] = {a.id: [] for a in articles}
     rows = session.exec(
-        select(Provenance, Original, Publisher)
+        select(Provenance.article_id, Provenance.kind, Provenance.score, Provenance.attributed,
+               Provenance.spans, Original.id, Original.url, Original.publisher_id,
+               Publisher.name)
         .join(Original, Original.id == Provenance.original_id)
         .outerjoin(Publisher, Publisher.id == Original.publisher_id)
-        .where(Provenance.article_id == article.id, Provenance.kind != "none")
-        .order_by(Provenance.score.desc())).all()
+        .where(Provenance.article_id.in_(list(found)), Provenance.kind != "none")
+        .order_by(Provenance.article_id, Provenance.score.desc(), Provenance.id)).all()
     if not rows:
-        return []
-    publisher_ids = {o.publisher_id for _, o, _ in rows if o.publisher_id}
+        return found
+    publisher_ids = {row[7] for row in rows if row[7]}
     on_file = licences.for_publishers(session, publisher_ids)
     history = complaints.history(session, publisher_ids)
-    judged = set(session.exec(select(MatchFeedback.original_id)
-                              .where(MatchFeedback.article_id == article.id)).all())
-    on = (article.published_at or utcnow()).date()
-    pairs = []
-    for prov, original, publisher in rows:
-        chars = copied_chars(prov.spans)
-        licence = licences.covering(on_file.get(original.publisher_id, []),
-                                    licences.Use(prov.kind, chars), on)
-        pairs.append(Pair(
-            original_id=original.id, original_url=original.url,
-            publisher_id=original.publisher_id, publisher=publisher.name if publisher else "",
-            kind=prov.kind, score=prov.score, attributed=prov.attributed, copied_chars=chars,
-            licensed=licence is not None, judged=original.id in judged,
-            complained=history.get(original.publisher_id, complaints.History()).complained))
-    return pairs
+    judged = set(session.exec(select(MatchFeedback.article_id, MatchFeedback.original_id)
+                              .where(MatchFeedback.article_id.in_(list(found)))).all())
+    days = {a.id: (a.published_at or utcnow()).date() for a in articles}
+    for article_id, kind, score, attributed, spans, original_id, url, publisher_id, name in rows:
+        chars = copied_chars(spans)
+        licence = licences.covering(on_file.get(publisher_id, []), licences.Use(kind, chars),
+                                    days[article_id])
+        found[article_id].append(Pair(
+            original_id=original_id, original_url=url, publisher_id=publisher_id,
+            publisher=name or "", kind=kind, score=score, attributed=attributed,
+            copied_chars=chars, licensed=licence is not None,
+            judged=(article_id, original_id) in judged,
+            complained=history.get(publisher_id, complaints.History()).complained))
+    return found
 
 
 def open_item_for(session: Session, article_id: int) -> Case | None:
-    return session.exec(
-        select(Case).join(CaseTarget, CaseTarget.case_id == Case.id)
-        .where(Case.kind == "review", Case.status.in_(OPEN_STATUSES),
-               CaseTarget.article_id == article_id)).first()
+    return _open_items(session, [article_id]).get(article_id)
+
+
+def _open_items(session: Session, article_ids: list[int]) -> dict[int, Case]:
+    """The open review item of each of these articles that has one (the first found)."""
+    found: dict[int, Case] = {}
+    for article_id, case in session.exec(
+            select(CaseTarget.article_id, Case).join(CaseTarget, CaseTarget.case_id == Case.id)
+            .where(Case.kind == "review", Case.status.in_(OPEN_STATUSES),
+                   CaseTarget.article_id.in_(article_ids))
+            .order_by(Case.id)).all():
+        found.setdefault(article_id, case)
+    return found
 
 
 def raise_items(session: Session, article_ids: list[int], *, config: dict | None = None,
                 now=None) -> dict[str, int]:
-    """Open (or refresh) review items for these articles; the caller commits."""
+    """Open (or refresh) review items for these articles; the caller commits.
+
+    Articles are weighed many at a time (a few queries for each chunk of them) and the new
+    items written together, with their audit events in the order one-by-one raising would
+    write them.
+    """
     config = config if config is not None else current_app.config
     below = float(config.get("REVIEW_UNCERTAIN_BELOW", 0.45))
     due_hours = int(config.get("REVIEW_DUE_HOURS", 168))
     now = now or utcnow()
-    raised = refreshed = 0
-    for article_id in article_ids:
-        article = session.get(Article, article_id)
-        if article is None or article.status == "removed":
-            continue
-        pairs = _pairs(session, article)
-        found = findings(pairs, uncertain_below=below)
-        if not found:
-            continue
-        item = open_item_for(session, article.id)
-        if item is not None:
-            if item.reasons != found:
-                audit.record(session, "review.reasons", actor="matching", object_type="case",
-                             object_id=item.id, before={"reasons": item.reasons},
-                             after={"reasons": found})
-                item.reasons = found
-                session.add(item)
-                refreshed += 1
-            continue
-        _open(session, article, found, pairs, now=now, due_hours=due_hours)
-        raised += 1
-    return {"raised": raised, "refreshed": refreshed}
+    counts = {"raised": 0, "refreshed": 0}
+    ids = list(dict.fromkeys(article_ids))
+    for start in range(0, len(ids), CHUNK):
+        _raise_chunk(session, ids[start:start + CHUNK], below, due_hours, now, counts)
+    return counts
 
 
-def _open(session: Session, article: Article, found: list[dict], pairs: list[Pair], *, now,
-          due_hours: int) -> Case:
+def _raise_chunk(session: Session, article_ids: list[int], below: float, due_hours: int, now,
+                 counts: dict[str, int]) -> None:
+    by_id = {a.id: a for a in session.exec(select(Article).where(Article.id.in_(article_ids)))}
+    articles = [by_id[i] for i in article_ids if i in by_id and by_id[i].status != "removed"]
+    pairs_of = _pairs_of(session, articles)
+    weighed = [(a, pairs_of[a.id], findings(pairs_of[a.id], uncertain_below=below))
+               for a in articles]
+    weighed = [w for w in weighed if w[2]]
+    if not weighed:
+        return
+    items = _open_items(session, [a.id for a, _, _ in weighed])
+    # In article order: an event for a refreshed item, or the item to open (its two events
+    # are written once it has an id), so the audit chain reads as if raised one by one.
+    steps: list[audit.Entry | _NewItem] = []
+    for article, pairs, found in weighed:
+        item = items.get(article.id)
+        if item is None:
+            steps.append(_new_item(article, found, pairs, now=now, due_hours=due_hours))
+            counts["raised"] += 1
+        elif item.reasons != found:
+            steps.append(audit.Entry("review.reasons", "matching", "case", item.id,
+                                     before={"reasons": item.reasons}, after={"reasons": found}))
+            item.reasons = found
+            session.add(item)
+            counts["refreshed"] += 1
+    opening = [step for step in steps if isinstance(step, _NewItem)]
+    session.flush()
+    ids = insert_returning_ids(session, Case, [new.row for new in opening])
+    for new, case_id in zip(opening, ids, strict=True):
+        new.case.id = new.target["case_id"] = case_id
+    bulk.insert_targets(session, [new.target for new in opening])
+    entries: list[audit.Entry] = []
+    for step in steps:
+        if isinstance(step, audit.Entry):
+            entries.append(step)
+            continue
+        entries.append(audit.Entry("case.open", "matching", "case", step.case.id,
+                                   after=cases.snapshot(step.case)))
+        entries.append(audit.Entry("review.raise", "matching", "case", step.case.id,
+                                   after={"article_id": step.target["article_id"],
+                                          "reasons": step.row["reasons"]}))
+    audit.record_many(session, entries)
+
+
+@dataclass
+class _NewItem:
+    """A review item to open: its case (as cases.bulk keeps one), row and page target."""
+
+    case: bulk.NewCase
+    row: dict
+    target: dict
+
+
+def _new_item(article: Article, found: list[dict], pairs: list[Pair], *, now,
+              due_hours: int) -> _NewItem:
     # The page's target names the first original a reason names; an article raised only for
     # combining several credited, confident copies names its best match (pairs come by score).
     combined = next((f["originals"] for f in found if f["code"] == "combined"), [])
@@ -163,19 +226,15 @@ def _open(session: Session, article: Article, found: list[dict], pairs: list[Pai
     top = next((f for f in found if "original_id" in f),
                {"original_id": best.original_id, "kind": best.kind, "score": best.score})
     publishers = sorted({f["publisher"] for f in found if f.get("publisher")})
-    item = cases.open_case(
-        session, actor="matching", kind="review", subject=article.title or article.url,
-        claimant_name=", ".join(publishers)[:500], due_at=now + timedelta(hours=due_hours),
-        priority=max(PRIORITY.get(f["code"], 0) for f in found), status="new")
-    item.reasons = found
-    item.target_count = 1
-    session.add(item)
-    session.add(CaseTarget(case_id=item.id, url=article.url, article_id=article.id,
-                           original_id=top["original_id"], verdict="review", kind=top["kind"],
-                           score=top["score"]))
-    audit.record(session, "review.raise", actor="matching", object_type="case",
-                 object_id=item.id, after={"article_id": article.id, "reasons": found})
-    return item
+    case = bulk.NewCase(kind="review", subject=article.title or article.url,
+                        claimant_name=", ".join(publishers), claimant_email=None,
+                        jurisdiction=None, due_at=now + timedelta(hours=due_hours),
+                        status="new", target_count=1,
+                        priority=max(PRIORITY.get(f["code"], 0) for f in found))
+    return _NewItem(case, case.row() | {"reasons": found},
+                    {"url": article.url, "article_id": article.id,
+                     "original_id": top["original_id"], "verdict": "review",
+                     "kind": top["kind"], "score": top["score"]})
 
 
 def licence_for_case(session: Session, case: Case, on: date | None = None) -> Licence | None:

@@ -56,6 +56,18 @@ def test_originals_import_counts_and_is_idempotent(runner, app, tmp_path):
         assert original.text.endswith("A late correction.")
 
 
+def test_files_naming_no_publisher_share_one_instead_of_failing(runner, app, tmp_path):
+    # Local files with no publisher and no web address: every one is kept (the second used
+    # to be refused for adding the same nameless publisher again).
+    result = runner.invoke(args=["originals", "import", str(_originals_folder(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "Originals: 2 new, 0 updated, 0 unchanged, 0 failed" in result.output
+    with app.app_context():
+        session = get_session()
+        assert len({o.publisher_id for o in session.exec(select(Original))}) == 1
+        assert len(session.exec(select(Publisher)).all()) == 1
+
+
 def test_bad_inputs_are_listed_and_the_rest_still_import(runner, app, tmp_path):
     result = runner.invoke(args=["originals", "import", str(JSONL)])
     assert result.exit_code == 1

@@ -85,3 +85,25 @@ def test_the_dictionary_cache_gives_the_same_entries_and_survives_damage(tmp_pat
     cache.write_bytes(b"\x00not marshal")
     assert module.cached_raw_entries() == direct  # damaged: rebuilt
     assert module.cached_raw_entries() == direct
+
+
+def test_the_packed_dictionary_unpacks_only_what_a_text_needs_and_segments_alike(
+        tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from moderation.matching import glossary as module
+
+    monkeypatch.setenv("MODERATION_CACHE_DIR", str(tmp_path))
+    page = (Path(__file__).parents[1] / "fixtures" / "matching" / "seed_page.txt").read_text(
+        encoding="utf-8")
+    direct = module._raw_entries()
+    whole = module.Glossary(direct)  # from a plain dictionary, as before the cache
+    module.cached_raw_entries()  # writes the cache
+    lazy = module.Glossary(module.cached_raw_entries())
+    assert lazy.segment(page) == whole.segment(page)
+    # Only the first characters the page uses were unpacked: a small part of the dictionary.
+    unpacked = sum(len(shard) for shard in lazy.raw._unpacked.values())
+    assert set(lazy.raw._unpacked) <= set(page) and 0 < unpacked < len(direct) / 2
+    assert "普京" in lazy.raw and lazy.raw.get("普京") == direct["普京"]
+    assert "xyz" not in lazy.raw and "" not in lazy.raw and lazy.raw.get("") is None
+    assert len(lazy.raw) == len(direct)
