@@ -85,8 +85,12 @@ class _Terms:
         self.weight = np.array(weight)
         self.sf = np.bincount(self.term, minlength=len(self.vocab)).astype(float)
         self.sizes = np.array([len(b) for b in bags], dtype=float)
-        # Dice counts each term by its weight: a shared name is half a shared word.
+        # Dice counts each term by its weight: a shared name is half a shared word. A term
+        # shared by two sentences counts the geometric mean of its two weights (the square
+        # roots multiply in the matrix product): equal weights count in full, as in the
+        # masses, and the Dice stays at most 1.
         self.masses = np.array([sum(b.values()) for b in bags], dtype=float)
+        self.root = np.sqrt(self.weight)
         self.count = len(bags)
 
 
@@ -118,11 +122,11 @@ def _isf(a: _Terms, o: _Terms) -> tuple[np.ndarray, np.ndarray, list[tuple[int, 
 
 def _matrix(t: _Terms, isf: np.ndarray, columns: np.ndarray, width: int,
             plain: bool) -> np.ndarray:
-    """Sentences x shared terms: tf-isf weights (or the plain term weights)."""
+    """Sentences x shared terms: tf-isf weights (or the square roots of the plain weights)."""
     out = np.zeros((t.count, width))
     col = columns[t.term]
     keep = col >= 0
-    out[t.sentence[keep], col[keep]] = (t.weight if plain else t.weight * isf[t.term])[keep]
+    out[t.sentence[keep], col[keep]] = (t.root if plain else t.weight * isf[t.term])[keep]
     return out
 
 

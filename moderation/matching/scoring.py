@@ -176,10 +176,13 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
             kind = NONE
     else:
         kind, lead, final, coverage = NONE, same, 0.0, 0.0
-    if partial_kind is not None and lead is same and _pieces(same, original, article_weight,
-                                                              min_coverage):
+    pieces = partial_kind is not None and lead is same and _pieces(
+        same, original, article_weight, min_coverage)
+    if pieces:
         kind, partial_kind = partial_kind, None
-    if kind == NONE and (rewr or same):
+    # Pieces kept from a long original make a finding; if the article rewords more of the
+    # original than those pieces explain, it is a rewrite (checked below).
+    if (kind == NONE or pieces) and (rewr or same):
         # Not a copy: is it a rewrite? Reworded passages must explain enough on their own.
         reworded = _reworded(same + rewr)
         # Passages matched by their content words, and sentences much changed: a follow-up
@@ -195,7 +198,8 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
         # retelling a few of its facts in other words explains little of it.
         if r.article_strength >= MIN_REWORDED and pairs >= MIN_REWORDED_PAIRS and \
                 sr.article_strength >= REWRITE_POSSIBLE and sr.coverage >= t.score * 0.5 \
-                and _seeded(exact + reworded, article_weight) >= MIN_SEEDED:
+                and _seeded(exact + reworded, article_weight) >= MIN_SEEDED \
+                and (not pieces or sr.coverage > coverage):
             rewritten = sum(evidence([p], original, article_weight).pair_words for p in rewr)
             final = coverage = sr.coverage
             # Mostly edited sentences explaining most of the text: an edited copy.
