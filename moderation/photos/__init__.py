@@ -1,6 +1,6 @@
 """Photos: reading pictures, their perceptual prints, and finding the originals they copy.
 
-The core (``decode``, ``prints``, ``compare``, ``index``, ``credits``) is pure: no Flask, no
+The core (``decode``, ``prints``, ``compare``, ``hashtable``, ``index``, ``credits``) is pure: no Flask, no
 database, so it can be tested and benchmarked alone, as ``matching/`` is for text. The rest
 keeps our pages' pictures and agencies' photos (``library``, ``agency``) with their indexes in
 the index folder (``shelf``), matches the photos claims carry or name (``claims``), lists our
