@@ -19,6 +19,7 @@ from ..intake import URLError, canonical_url, extract_text_page
 from ..library import complaints, licences
 from ..matching import ENGINE_VERSION, NONE, Index, Match, Matcher
 from ..models import Article, Licence, Original, Publisher, utcnow
+from .credits import credited_names, is_attributed
 
 RISKS = ("ok", "credit_needed", "licence_needed", "do_not_publish")  # mildest first
 # A copy or translation of at least this share of the original needs a licence, credit or not.
@@ -182,11 +183,11 @@ def check_draft(session: Session, index: Index, draft: Draft, *, on: date | None
         publisher = publishers.get(pid)
         name = publisher.name if publisher else (_host(original.url) or original.url)
         if pid not in names:
-            names[pid] = provenance.credited_names(session, pid)
+            names[pid] = credited_names(session, pid)
         licence = licences.covering(on_file.get(pid, []),
                                     licences.Use(match.kind, _copied_chars(match)), on)
         wording = licence.credit_wording.strip() if licence else ""
-        credited = provenance.is_attributed(page, names[pid] or [name])
+        credited = is_attributed(page, names[pid] or [name])
         past = history.get(pid, complaints.History())
         finding = Finding(
             kind=match.kind, original_coverage=match.original_coverage,
