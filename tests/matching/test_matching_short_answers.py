@@ -130,3 +130,16 @@ def test_a_light_revision_keeping_a_single_indexed_run_reaches_its_original(tmp_
     own = answer.split("\n\n")[0]
     assert all(s.article_start >= len(own) for s in top.spans)
     assert top.original_coverage < 0.2
+
+
+def test_one_long_sentence_lightly_revised_among_own_paragraphs_is_found():
+    # Two paragraphs of the author's own, then one P4P passage revised lightly (one long
+    # sentence, a few words changed): its character similarity counts it for half, which
+    # alone would be too weak a score, but lightly edited pieces making a quarter of the
+    # answer are reuse of the long original, as cut pieces are.
+    answer = _read(REWRITES / "short_light_2.txt")
+    found = compare(answer, _read(REWRITES / "long_original_2.txt"))
+    assert found.kind in (EDITED, REWRITTEN) and found.score >= 0.25
+    own = "\n\n".join(answer.split("\n\n")[:2])
+    assert found.spans and all(s.article_start >= len(own) for s in found.spans)
+    assert found.original_coverage < 0.15
