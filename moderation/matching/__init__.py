@@ -44,8 +44,9 @@ under 0.25 are not reported, nor those whose passages (counted by similarity) ex
 than half of the article and less than half of the original: another report of the same
 news sharing a quote or background paragraphs with an original is not a copy of it, while
 an excerpt is nearly all made of its original. Pieces copied word for word outside
-quotation marks are the exception: when they make a quarter of the article (20 words at
-least) they are an excerpt of the original, as a short answer cut from a long source is (``Matcher(..., min_coverage=0)`` and
+quotation marks, or lightly edited, are the exception: when they make a quarter of the
+article (20 words at least) they are reuse of the original (scored by that share at least),
+as a short answer cut or lightly revised from a long source is (``Matcher(..., min_coverage=0)`` and
 ``compare(..., min_coverage=0)`` report such shared passages too). Sources explaining less
 than that on their own are listed only when, together, the sources listed explain 80% of
 the article (an article made of a third of each of three originals). Coverages are shares of
@@ -103,7 +104,10 @@ from .storage import IndexFormatError
 # word for word (quotations left out) from a long original are an excerpt of it when they
 # make a quarter of the article; more content-word candidates for short articles.
 # Also Chinese read as words (jieba) without function words, for rewrites and translations.
-ENGINE_VERSION = f"matching-1.3/features-{FEATURES_VERSION}"
+# 1.4: an original sharing a single 5-word run with an article is aligned when only a few
+# share any; pieces copied or lightly edited that make a quarter of a short article count by
+# that share even when their similarity alone scores too little.
+ENGINE_VERSION = f"matching-1.4/features-{FEATURES_VERSION}"
 
 __all__ = [
     "EDITED",

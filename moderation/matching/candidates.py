@@ -95,8 +95,13 @@ class Candidates:
         if not len(slots):
             return []
         uniq, hits = np.unique(slots, return_counts=True)
+        # One shared run is a coincidence when many originals share some run with the
+        # article; when only a few do, the run is specific to them and worth an alignment
+        # (a lightly revised sentence keeps a run or two, and the index holds a winnowed
+        # sample of them). The alignment and its scoring decide whether it is reuse.
+        min_hits = 1 if len(uniq) <= RUN_CANDIDATES else MIN_HITS
         order = np.argsort(-hits, kind="stable")[:RUN_CANDIDATES]
-        order = order[(hits[order] >= MIN_HITS) & (hits[order] >= RUN_RATIO * hits[order[0]])]
+        order = order[(hits[order] >= min_hits) & (hits[order] >= RUN_RATIO * hits[order[0]])]
         return [int(i) for i in self.index.original_ids(uniq[order])]
 
     def by_stems(self, segs: list[Segment], article_day: int | None) -> list[int]:

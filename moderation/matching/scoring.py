@@ -94,15 +94,16 @@ def _reworded(parts: list[SegmentPairs], below: float = EXACT) -> list[SegmentPa
 
 
 def _pieces(same: list[SegmentPairs], original: Analysed, article_weight: float,
-            min_coverage: float) -> bool:
-    """Whether pieces copied word for word or lightly edited, outside quotations, make
-    enough of the article."""
+            min_coverage: float) -> float:
+    """Share of the article made of pieces copied word for word or lightly edited, outside
+    quotations; 0 when they make too little of it."""
     pieces = [q for q in (replace(p, pairs=[
         x for x in p.pairs if (x.cut or x.similarity >= EXACT or (
             x.similarity >= PIECE_EDITED and x.a_hi - x.a_lo >= MIN_EDIT_TOKENS))
         and not mostly_quoted(p.text, x.a_lo, x.a_hi)]) for p in same) if q.pairs]
     e = evidence(pieces, original, article_weight)
-    return e.words >= PIECES_MIN_WORDS and e.article_coverage >= min(PIECES_SHARE, min_coverage)
+    enough = e.words >= PIECES_MIN_WORDS and e.article_coverage >= min(PIECES_SHARE, min_coverage)
+    return e.article_coverage if enough else 0.0
 
 
 def _seeds(part: SegmentPairs) -> int:
@@ -155,7 +156,7 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
     s = evidence(same, original, article_weight)
     t = evidence(trans, original, article_weight)
     shown = same + trans
-    partial_kind = None
+    partial_kind = weak_kind = None
     rewording = (0.0, 0.0, 0.0, 0.0)
     if s.words >= MIN_WORDS and s.score >= t.score * 0.5:
         if s.exact_share >= EXACT_SHARE:
@@ -166,7 +167,7 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
         if final >= min_score and coverage < min_coverage:
             partial_kind, kind = kind, NONE
         elif final < min_score:
-            kind = NONE
+            weak_kind, kind = kind, NONE
     elif t.words >= MIN_WORDS and t.score > 0:
         kind, lead, final = TRANSLATION, trans, max(s.score, t.score)
         coverage = max(s.coverage, t.coverage)
@@ -176,10 +177,14 @@ def score(original_id: int | None, parts: list[SegmentPairs], original: Analysed
             kind = NONE
     else:
         kind, lead, final, coverage = NONE, same, 0.0, 0.0
-    pieces = partial_kind is not None and lead is same and _pieces(
+    # Pieces of a long original in a short answer explain little of either text, and
+    # lightly edited ones count little by similarity: what they make of the article is
+    # their evidence.
+    pieces = (partial_kind or weak_kind) is not None and lead is same and _pieces(
         same, original, article_weight, min_coverage)
     if pieces:
-        kind, partial_kind = partial_kind, None
+        kind, partial_kind = partial_kind or weak_kind, None
+        final = max(final, pieces)
     # Pieces kept from a long original make a finding; if the article rewords more of the
     # original than those pieces explain, it is a rewrite (checked below).
     if (kind == NONE or pieces) and (rewr or same):

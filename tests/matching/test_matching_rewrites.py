@@ -130,5 +130,5 @@ def test_a_one_megabyte_article_stays_fast(matcher):
 
 
 def test_the_engine_version_names_the_rewrite_engine_and_the_thresholds_agree():
-    assert ENGINE_VERSION.startswith("matching-1.3/")
+    assert ENGINE_VERSION.startswith("matching-1.4/")
     assert STORED_REWRITE_STRONG == REWRITE_STRONG

@@ -16,6 +16,7 @@ from moderation.matching import (
     OriginalText,
     compare,
 )
+from moderation.matching.comparison import prepare
 from moderation.matching.quotes import quoted
 from moderation.matching.text import analyse
 
@@ -101,3 +102,44 @@ def test_quotation_marks_mark_the_words_inside():
     text = analyse('He said: "we will build it here" and left. Then “another one” came.')
     inside = [t for t, q in zip(text.tokens, quoted(text), strict=True) if q]
     assert inside == ["we", "will", "build", "it", "here", "another", "one"]
+
+
+INSIDE_ID = 951
+
+
+def test_a_light_revision_keeping_a_single_indexed_run_reaches_its_original(tmp_path):
+    # A sentence of the author's own, then one P4P passage lightly revised, from a BBC
+    # article that holds the original passage among its paragraphs: the revision keeps a
+    # few 5-word runs of it, and only one of them is among the original's winnowed
+    # fingerprints. No other original shares a run with the answer, so that one is enough
+    # for an alignment, which then shows the revision.
+    original = _read(REWRITES / "inside_original.txt")
+    answer = _read(REWRITES / "inside_light.txt")
+    originals = dict(ORIGINALS)
+    originals[INSIDE_ID] = OriginalText(original)
+    index = Index(tmp_path / "index")
+    index.add_many(originals.items())
+    matcher = Matcher(index, originals.get)
+    # Every 5-word run of the answer looked up: the original is offered on its one run.
+    assert matcher.candidates.by_runs(prepare([("en", answer)])) == [INSIDE_ID]
+    matches = matcher.match([("en", answer)])
+    assert matches and matches[0].original_id == INSIDE_ID
+    top = matches[0]
+    assert top.kind in (EDITED, REWRITTEN)
+    # The answer's own sentences are not shown as taken from the original.
+    own = answer.split("\n\n")[0]
+    assert all(s.article_start >= len(own) for s in top.spans)
+    assert top.original_coverage < 0.2
+
+
+def test_one_long_sentence_lightly_revised_among_own_paragraphs_is_found():
+    # Two paragraphs of the author's own, then one P4P passage revised lightly (one long
+    # sentence, a few words changed): its character similarity counts it for half, which
+    # alone would be too weak a score, but lightly edited pieces making a quarter of the
+    # answer are reuse of the long original, as cut pieces are.
+    answer = _read(REWRITES / "short_light_2.txt")
+    found = compare(answer, _read(REWRITES / "long_original_2.txt"))
+    assert found.kind in (EDITED, REWRITTEN) and found.score >= 0.25
+    own = "\n\n".join(answer.split("\n\n")[:2])
+    assert found.spans and all(s.article_start >= len(own) for s in found.spans)
+    assert found.original_coverage < 0.15
