@@ -64,24 +64,6 @@ def analysed(text: str) -> Analysed:
 
 
 @dataclass
-class _Segment:
-    language: str
-    chinese: bool
-    text: Analysed
-
-
-def _prepare(segments: Segments | str) -> list[_Segment]:
-    if isinstance(segments, str):
-        segments = [("other", segments)]
-    out = []
-    for language, text in segments:
-        text = text or ""
-        found = analysed(text)
-        out.append(_Segment(language, is_chinese(language, found.text), found))
-    return out
-
-
-@dataclass
 class Segment:
     """One article segment: its language label, whether it reads as Chinese, its text."""
 
